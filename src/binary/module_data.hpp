@@ -1,0 +1,134 @@
+// The decoded form of a module: what the decoder produces, the validator checks, and
+// instantiation reads. Index spaces include imports first, as in the spec.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "hailmary/types.hpp"
+
+namespace hailmary::detail {
+
+struct CompiledFunc;  // execution/code.hpp
+
+/// A constant expression of WebAssembly 2.0: exactly one instruction before `end`.
+struct ConstExpr {
+  enum class Op : uint8_t { I32Const, I64Const, F32Const, F64Const, RefNull, RefFunc, GlobalGet };
+  Op op = Op::I32Const;
+  uint64_t bits = 0;     ///< the constant's raw bits (i32/f32 zero-extended)
+  uint32_t index = 0;    ///< function index (RefFunc) or global index (GlobalGet)
+  ValType type = ValType::I32;  ///< RefNull: the reference type; otherwise the result type
+  uint64_t offset = 0;   ///< byte offset of the expression, for error messages
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ImportDesc {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t type_index = 0;  ///< Func: index into ModuleData::types
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
+
+struct ExportDesc {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+};
+
+struct GlobalDesc {
+  GlobalType type;
+  ConstExpr init;
+};
+
+struct ElemSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t table = 0;
+  ConstExpr offset;  ///< Active only
+  ValType type = ValType::FuncRef;
+  std::vector<ConstExpr> items;  ///< each a RefFunc, RefNull or GlobalGet
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Passive;
+  uint32_t memory = 0;
+  ConstExpr offset;         ///< Active only
+  uint64_t bytes_offset = 0;  ///< where the payload starts in ModuleData::bytes
+  uint64_t size = 0;
+};
+
+/// Locals as the binary declares them: run-length groups.
+struct LocalGroup {
+  uint32_t count = 0;
+  ValType type = ValType::I32;
+};
+
+struct FunctionBody {
+  std::vector<LocalGroup> locals;
+  uint32_t local_count = 0;     ///< sum of the groups (bounded by kMaxLocals)
+  uint64_t body_offset = 0;     ///< first instruction byte in ModuleData::bytes
+  uint64_t body_end = 0;        ///< one past the final `end`
+};
+
+struct CustomSectionDesc {
+  std::string name;
+  uint64_t payload_offset = 0;  ///< into ModuleData::bytes
+  uint64_t payload_size = 0;
+};
+
+/// Limits on declared counts, so hostile inputs are errors, not allocations.
+inline constexpr uint32_t kMaxLocals = 50000;
+inline constexpr uint32_t kMaxFunctions = 1000000;
+inline constexpr uint32_t kMaxTypes = 1000000;
+inline constexpr uint32_t kMaxParams = 1000;
+inline constexpr uint32_t kMaxResults = 1000;
+inline constexpr uint64_t kMaxPages = 65536;
+
+struct ModuleData {
+  std::vector<uint8_t> bytes;  ///< the whole binary, owned
+
+  std::vector<FuncType> types;
+  std::vector<ImportDesc> imports;
+  /// Type index of every function, imported ones first.
+  std::vector<uint32_t> func_types;
+  uint32_t imported_funcs = 0;
+  std::vector<TableType> tables;  ///< imported first
+  uint32_t imported_tables = 0;
+  std::vector<MemoryType> memories;  ///< imported first
+  uint32_t imported_memories = 0;
+  std::vector<GlobalDesc> globals;  ///< imported first (their init is unused)
+  uint32_t imported_globals = 0;
+  std::vector<ExportDesc> exports;
+  std::optional<uint32_t> start;
+  std::vector<ElemSegment> elems;
+  std::optional<uint32_t> data_count;
+  std::vector<DataSegment> datas;
+  std::vector<FunctionBody> bodies;  ///< one per defined (non-imported) function
+  std::vector<CustomSectionDesc> customs;
+
+  /// From the `name` custom section (malformed name sections are ignored, as the spec allows).
+  std::string module_name;
+  std::unordered_map<uint32_t, std::string> func_names;
+  std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>> local_names;
+
+  /// Functions referenced outside function bodies (exports, elements, global inits): the set
+  /// `ref.func` may name. Filled by the decoder.
+  std::vector<bool> declared_func_refs;
+
+  /// Filled by validation: executable code of each defined function, same order as `bodies`.
+  std::vector<std::unique_ptr<CompiledFunc>> code;
+
+  ModuleData();
+  ~ModuleData();
+  ModuleData(ModuleData&&) noexcept;
+  ModuleData& operator=(ModuleData&&) noexcept;
+};
+
+}  // namespace hailmary::detail

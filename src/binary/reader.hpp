@@ -1,0 +1,168 @@
+// Bounds-checked cursor over module bytes with LEB128 decoding. Keeps the first error; after
+// an error every read returns 0 and ok() is false, so callers check once per construct.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hailmary/error.hpp"
+
+namespace hailmary::detail {
+
+class Reader {
+ public:
+  Reader(std::span<const uint8_t> bytes, uint64_t pos = 0, uint64_t end = UINT64_MAX)
+      : data_(bytes.data()), pos_(pos), end_(end < bytes.size() ? end : bytes.size()) {}
+
+  bool ok() const noexcept { return !failed_; }
+  bool at_end() const noexcept { return pos_ >= end_; }
+  uint64_t pos() const noexcept { return pos_; }
+  uint64_t end() const noexcept { return end_; }
+  uint64_t remaining() const noexcept { return failed_ || pos_ >= end_ ? 0 : end_ - pos_; }
+  const uint8_t* data() const noexcept { return data_; }
+
+  /// Record a Malformed error at `at` (the first one wins).
+  void fail(std::string message, uint64_t at) {
+    if (!failed_) {
+      failed_ = true;
+      error_ = Error(ErrorKind::Malformed, std::move(message), at);
+    }
+    pos_ = end_;
+  }
+  void fail(std::string message) { fail(std::move(message), pos_); }
+  const Error& error() const noexcept { return error_; }
+  Error take_error() { return std::move(error_); }
+
+  uint8_t u8() {
+    if (pos_ >= end_) {
+      fail("unexpected end");
+      return 0;
+    }
+    return data_[pos_++];
+  }
+  uint8_t peek() const noexcept { return pos_ < end_ ? data_[pos_] : 0; }
+
+  uint32_t u32_fixed() {
+    if (remaining() < 4) {
+      fail("unexpected end");
+      return 0;
+    }
+    uint32_t v;
+    std::memcpy(&v, data_ + pos_, 4);
+    pos_ += 4;
+    return v;
+  }
+  uint64_t u64_fixed() {
+    if (remaining() < 8) {
+      fail("unexpected end");
+      return 0;
+    }
+    uint64_t v;
+    std::memcpy(&v, data_ + pos_, 8);
+    pos_ += 8;
+    return v;
+  }
+
+  uint32_t u32() { return static_cast<uint32_t>(leb_unsigned(32)); }
+  uint64_t u64() { return leb_unsigned(64); }
+  int32_t s32() { return static_cast<int32_t>(leb_signed(32)); }
+  int64_t s64() { return leb_signed(64); }
+  /// The signed 33-bit block type index.
+  int64_t s33() { return leb_signed(33); }
+
+  /// Skip `n` bytes; fails with "unexpected end" if fewer remain.
+  bool skip(uint64_t n) {
+    if (remaining() < n) {
+      fail("unexpected end");
+      return false;
+    }
+    pos_ += n;
+    return true;
+  }
+
+  /// A length-prefixed UTF-8 name.
+  std::string name();
+
+ private:
+  uint64_t leb_unsigned(unsigned bits) {
+    uint64_t result = 0;
+    unsigned shift = 0;
+    const uint64_t start = pos_;
+    for (;;) {
+      if (pos_ >= end_) {
+        fail("unexpected end", pos_);
+        return 0;
+      }
+      uint8_t b = data_[pos_++];
+      unsigned remaining_bits = bits - shift;
+      if (remaining_bits < 7) {
+        // Last permitted byte: no continuation bit, and unused bits must be zero.
+        if (b & 0x80) {
+          fail("integer representation too long", start);
+          return 0;
+        }
+        if ((b >> remaining_bits) != 0) {
+          fail("integer too large", start);
+          return 0;
+        }
+      }
+      result |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return result;
+      shift += 7;
+      if (shift >= bits) {
+        fail("integer representation too long", start);
+        return 0;
+      }
+    }
+  }
+
+  int64_t leb_signed(unsigned bits) {
+    int64_t result = 0;
+    unsigned shift = 0;
+    const uint64_t start = pos_;
+    for (;;) {
+      if (pos_ >= end_) {
+        fail("unexpected end", pos_);
+        return 0;
+      }
+      uint8_t b = data_[pos_++];
+      unsigned remaining_bits = bits - shift;
+      if (remaining_bits < 7) {
+        if (b & 0x80) {
+          fail("integer representation too long", start);
+          return 0;
+        }
+        // The unused high bits must all equal the sign bit.
+        int sign_and_unused = static_cast<int8_t>(b << 1) >> remaining_bits;
+        if (sign_and_unused != 0 && sign_and_unused != -1) {
+          fail("integer too large", start);
+          return 0;
+        }
+      }
+      result |= static_cast<int64_t>(static_cast<uint64_t>(b & 0x7f) << shift);
+      shift += 7;
+      if (!(b & 0x80)) {
+        if (shift < 64 && (b & 0x40)) result |= static_cast<int64_t>(~uint64_t{0} << shift);
+        return result;
+      }
+      if (shift >= bits) {
+        fail("integer representation too long", start);
+        return 0;
+      }
+    }
+  }
+
+  const uint8_t* data_;
+  uint64_t pos_;
+  uint64_t end_;
+  bool failed_ = false;
+  Error error_;
+};
+
+/// True if `bytes` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool is_valid_utf8(std::string_view bytes) noexcept;
+
+}  // namespace hailmary::detail
