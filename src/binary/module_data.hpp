@@ -23,6 +23,9 @@ struct ConstExpr {
   uint32_t index = 0;    ///< function index (RefFunc) or global index (GlobalGet)
   ValType type = ValType::I32;  ///< RefNull: the reference type; otherwise the result type
   uint64_t offset = 0;   ///< byte offset of the expression, for error messages
+  /// Non-null when the bytes decoded but are not a valid constant expression (a non-constant
+  /// instruction, none, or several): the reason, which validation reports as Invalid.
+  const char* invalid = nullptr;
 };
 
 enum class SegmentMode : uint8_t { Active, Passive, Declarative };
@@ -35,12 +38,14 @@ struct ImportDesc {
   TableType table;
   MemoryType memory;
   GlobalType global;
+  uint64_t offset = 0;  ///< byte offset of the import entry
 };
 
 struct ExportDesc {
   std::string name;
   ExternKind kind = ExternKind::Func;
   uint32_t index = 0;
+  uint64_t offset = 0;  ///< byte offset of the export entry
 };
 
 struct GlobalDesc {
@@ -54,6 +59,7 @@ struct ElemSegment {
   ConstExpr offset;  ///< Active only
   ValType type = ValType::FuncRef;
   std::vector<ConstExpr> items;  ///< each a RefFunc, RefNull or GlobalGet
+  uint64_t segment_offset = 0;   ///< byte offset of the segment
 };
 
 struct DataSegment {
@@ -62,6 +68,7 @@ struct DataSegment {
   ConstExpr offset;         ///< Active only
   uint64_t bytes_offset = 0;  ///< where the payload starts in ModuleData::bytes
   uint64_t size = 0;
+  uint64_t segment_offset = 0;  ///< byte offset of the segment
 };
 
 /// Locals as the binary declares them: run-length groups.
@@ -113,6 +120,13 @@ struct ModuleData {
   std::vector<FunctionBody> bodies;  ///< one per defined (non-imported) function
   std::vector<CustomSectionDesc> customs;
 
+  /// Byte offsets of declarations, parallel to the vectors above (imported entries point at
+  /// their import), so validation errors can say where.
+  std::vector<uint64_t> func_type_offsets;  ///< parallel to func_types
+  std::vector<uint64_t> table_offsets;      ///< parallel to tables
+  std::vector<uint64_t> memory_offsets;     ///< parallel to memories
+  uint64_t start_offset = 0;
+
   /// From the `name` custom section (malformed name sections are ignored, as the spec allows).
   std::string module_name;
   std::unordered_map<uint32_t, std::string> func_names;
@@ -121,6 +135,10 @@ struct ModuleData {
   /// Functions referenced outside function bodies (exports, elements, global inits): the set
   /// `ref.func` may name. Filled by the decoder.
   std::vector<bool> declared_func_refs;
+
+  /// Engine-wide canonical id of each entry of `types` (structurally equal types share an
+  /// id), so call_indirect compares one integer. Filled by Module::from_bytes.
+  std::vector<uint32_t> type_ids;
 
   /// Filled by validation: executable code of each defined function, same order as `bodies`.
   std::vector<std::unique_ptr<CompiledFunc>> code;

@@ -33,6 +33,15 @@ class Reader {
     pos_ = end_;
   }
   void fail(std::string message) { fail(std::move(message), pos_); }
+  /// Record an error of another kind (e.g. an Invalid constant expression the decoder cannot
+  /// step over), with the same first-error-wins rule.
+  void fail(Error error) {
+    if (!failed_) {
+      failed_ = true;
+      error_ = std::move(error);
+    }
+    pos_ = end_;
+  }
   const Error& error() const noexcept { return error_; }
   Error take_error() { return std::move(error_); }
 
