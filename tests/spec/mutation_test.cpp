@@ -20,12 +20,16 @@
 //
 // Workload: --scale (or the environment variable HM_MUTATION_SCALE) multiplies the flips and
 // the prefix limits; the ASan/UBSan build uses a smaller scale (see CMakeLists.txt).
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -39,6 +43,21 @@
 
 #include "harness.hpp"
 #include "json.hpp"
+
+// Under AddressSanitizer its own handler reports crashes; we add a line through its callback.
+#if defined(__SANITIZE_ADDRESS__)
+#define HM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HM_ASAN 1
+#endif
+#endif
+#ifndef HM_ASAN
+#define HM_ASAN 0
+#endif
+#if HM_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace hailmary::spec {
 namespace {
@@ -101,11 +120,40 @@ std::atomic<uint64_t> g_steps{0};
 std::mutex g_current_mutex;
 std::string g_current;
 
+// A copy the crash handler can read without locks or allocation.
+char g_current_raw[512];
+
 void set_current(std::string what) {
   std::lock_guard lock(g_current_mutex);
+  size_t n = std::min(what.size(), sizeof g_current_raw - 2);
+  std::memcpy(g_current_raw, what.data(), n);
+  g_current_raw[n] = '\n';
+  g_current_raw[n + 1] = '\0';
   g_current = std::move(what);
   g_steps.fetch_add(1, std::memory_order_relaxed);
 }
+
+/// Name the input that crashed the engine, then let the crash proceed as usual.
+void print_current_on_crash() {
+  static constexpr char kPrefix[] = "hm_mutation_test: crashed while on: ";
+  (void)!write(STDERR_FILENO, kPrefix, sizeof kPrefix - 1);
+  (void)!write(STDERR_FILENO, g_current_raw, std::strlen(g_current_raw));
+}
+
+#if HM_ASAN
+void install_crash_reporter() {
+  __sanitizer_set_death_callback(print_current_on_crash);
+}
+#else
+void on_fatal_signal(int sig) {
+  print_current_on_crash();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+void install_crash_reporter() {
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, on_fatal_signal);
+}
+#endif
 
 void start_watchdog(unsigned seconds) {
   std::thread([seconds] {
@@ -418,6 +466,7 @@ int main_impl(int argc, char** argv) {
 
   bool ok = true;
   std::vector<SpecModule> modules = collect_modules(jsons, ok);
+  install_crash_reporter();
   start_watchdog(options.watchdog_seconds);
   auto t0 = std::chrono::steady_clock::now();
   MutationTest test(options);
