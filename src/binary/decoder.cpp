@@ -213,8 +213,10 @@ void fill_declared_func_refs(ModuleData& m) {
 
 Result<void> decode_module(ModuleData& m) {
   Reader r{std::span<const uint8_t>(m.bytes)};
-  if (r.u32_fixed() != kMagic && r.ok()) return Error(ErrorKind::Malformed, "magic header not detected", 0);
-  if (r.u32_fixed() != kVersion && r.ok()) return Error(ErrorKind::Malformed, "unknown binary version", 4);
+  if (r.u32_fixed() != kMagic && r.ok())
+    return Error(ErrorKind::Malformed, "magic header not detected", 0);
+  if (r.u32_fixed() != kVersion && r.ok())
+    return Error(ErrorKind::Malformed, "unknown binary version", 4);
   if (!r.ok()) return r.take_error();
 
   int last_rank = 0;
@@ -239,26 +241,49 @@ Result<void> decode_module(ModuleData& m) {
     }
     Reader s = sub_reader(m, r.pos(), r.pos() + size);
     switch (id) {
-      case kCustom: decode_custom_section(s, m); break;
-      case kType: decode_type_section(s, m); break;
-      case kImport: decode_import_section(s, m); break;
-      case kFunction: decode_function_section(s, m); break;
-      case kTable: decode_table_section(s, m); break;
-      case kMemory: decode_memory_section(s, m); break;
-      case kGlobal: decode_global_section(s, m); break;
-      case kExport: decode_export_section(s, m); break;
+      case kCustom:
+        decode_custom_section(s, m);
+        break;
+      case kType:
+        decode_type_section(s, m);
+        break;
+      case kImport:
+        decode_import_section(s, m);
+        break;
+      case kFunction:
+        decode_function_section(s, m);
+        break;
+      case kTable:
+        decode_table_section(s, m);
+        break;
+      case kMemory:
+        decode_memory_section(s, m);
+        break;
+      case kGlobal:
+        decode_global_section(s, m);
+        break;
+      case kExport:
+        decode_export_section(s, m);
+        break;
       case kStart:
         m.start_offset = s.pos();
         m.start = s.u32();
         break;
-      case kElement: decode_element_section(s, m); break;
-      case kDataCount: m.data_count = s.u32(); break;
+      case kElement:
+        decode_element_section(s, m);
+        break;
+      case kDataCount:
+        m.data_count = s.u32();
+        break;
       case kCode:
         have_code = true;
         decode_code_section(s, m);
         break;
-      case kData: decode_data_section(s, m); break;
-      default: break;
+      case kData:
+        decode_data_section(s, m);
+        break;
+      default:
+        break;
     }
     if (!s.ok()) return s.take_error();
     if (!s.at_end()) return Error(ErrorKind::Malformed, "section size mismatch", s.pos());
@@ -353,7 +378,9 @@ bool read_table_type(Reader& r, TableType& out) {
   return read_ref_type(r, out.element) && read_limits(r, out.limits);
 }
 
-bool read_memory_type(Reader& r, MemoryType& out) { return read_limits(r, out.limits); }
+bool read_memory_type(Reader& r, MemoryType& out) {
+  return read_limits(r, out.limits);
+}
 
 bool read_global_type(Reader& r, GlobalType& out) {
   if (!read_val_type(r, out.type)) return false;

@@ -10,8 +10,8 @@ namespace {
 // inside a constant expression is malformed, not merely non-constant.
 bool is_known_opcode(uint8_t op) {
   return op <= 0x05 || (op >= 0x0B && op <= 0x11) || (op >= 0x1A && op <= 0x1C) ||
-         (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xC4) ||
-         (op >= 0xD0 && op <= 0xD2) || op == 0xFC || op == 0xFD;
+         (op >= 0x20 && op <= 0x26) || (op >= 0x28 && op <= 0xC4) || (op >= 0xD0 && op <= 0xD2) ||
+         op == 0xFC || op == 0xFD;
 }
 
 bool skip_block_type(Reader& r) {
@@ -79,13 +79,41 @@ bool skip_immediates(Reader& r, uint8_t op, int& depth) {
       const uint32_t sub = r.u32();
       if (!r.ok()) return false;
       switch (sub) {
-        case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: return true;
-        case 8: r.u32(); r.u8(); break;
-        case 10: r.u8(); r.u8(); break;
-        case 11: r.u8(); break;
-        case 12: case 14: r.u32(); r.u32(); break;
-        case 9: case 13: case 15: case 16: case 17: r.u32(); break;
-        default: r.fail("illegal opcode", at); return false;
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4:
+        case 5:
+        case 6:
+        case 7:
+          return true;
+        case 8:
+          r.u32();
+          r.u8();
+          break;
+        case 10:
+          r.u8();
+          r.u8();
+          break;
+        case 11:
+          r.u8();
+          break;
+        case 12:
+        case 14:
+          r.u32();
+          r.u32();
+          break;
+        case 9:
+        case 13:
+        case 15:
+        case 16:
+        case 17:
+          r.u32();
+          break;
+        default:
+          r.fail("illegal opcode", at);
+          return false;
       }
       return r.ok();
     }

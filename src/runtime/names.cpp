@@ -11,33 +11,54 @@ namespace hailmary {
 std::string_view trap_message(TrapKind kind) noexcept {
   // The spec interpreter's wording, so messages read like the spec tests.
   switch (kind) {
-    case TrapKind::None: return "no trap";
-    case TrapKind::Unreachable: return "unreachable";
-    case TrapKind::MemoryOutOfBounds: return "out of bounds memory access";
-    case TrapKind::TableOutOfBounds: return "out of bounds table access";
-    case TrapKind::IntegerDivideByZero: return "integer divide by zero";
-    case TrapKind::IntegerOverflow: return "integer overflow";
-    case TrapKind::InvalidConversion: return "invalid conversion to integer";
-    case TrapKind::UndefinedElement: return "undefined element";
-    case TrapKind::UninitializedElement: return "uninitialized element";
-    case TrapKind::IndirectCallTypeMismatch: return "indirect call type mismatch";
-    case TrapKind::CallStackExhausted: return "call stack exhausted";
-    case TrapKind::HostError: return "host function failed";
+    case TrapKind::None:
+      return "no trap";
+    case TrapKind::Unreachable:
+      return "unreachable";
+    case TrapKind::MemoryOutOfBounds:
+      return "out of bounds memory access";
+    case TrapKind::TableOutOfBounds:
+      return "out of bounds table access";
+    case TrapKind::IntegerDivideByZero:
+      return "integer divide by zero";
+    case TrapKind::IntegerOverflow:
+      return "integer overflow";
+    case TrapKind::InvalidConversion:
+      return "invalid conversion to integer";
+    case TrapKind::UndefinedElement:
+      return "undefined element";
+    case TrapKind::UninitializedElement:
+      return "uninitialized element";
+    case TrapKind::IndirectCallTypeMismatch:
+      return "indirect call type mismatch";
+    case TrapKind::CallStackExhausted:
+      return "call stack exhausted";
+    case TrapKind::HostError:
+      return "host function failed";
   }
   return "unknown trap";
 }
 
 std::string_view error_kind_name(ErrorKind kind) noexcept {
   switch (kind) {
-    case ErrorKind::Malformed: return "malformed";
-    case ErrorKind::Invalid: return "invalid";
-    case ErrorKind::Link: return "link";
-    case ErrorKind::Instantiate: return "instantiate";
-    case ErrorKind::Trap: return "trap";
-    case ErrorKind::Ffi: return "ffi";
-    case ErrorKind::Io: return "io";
-    case ErrorKind::Exit: return "exit";
-    case ErrorKind::Usage: return "usage";
+    case ErrorKind::Malformed:
+      return "malformed";
+    case ErrorKind::Invalid:
+      return "invalid";
+    case ErrorKind::Link:
+      return "link";
+    case ErrorKind::Instantiate:
+      return "instantiate";
+    case ErrorKind::Trap:
+      return "trap";
+    case ErrorKind::Ffi:
+      return "ffi";
+    case ErrorKind::Io:
+      return "io";
+    case ErrorKind::Exit:
+      return "exit";
+    case ErrorKind::Usage:
+      return "usage";
   }
   return "unknown";
 }
@@ -84,17 +105,26 @@ std::string Error::to_string() const {
   return out;
 }
 
-std::ostream& operator<<(std::ostream& os, const Error& error) { return os << error.to_string(); }
+std::ostream& operator<<(std::ostream& os, const Error& error) {
+  return os << error.to_string();
+}
 
 std::string_view to_string(ValType type) noexcept {
   switch (type) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
+    case ValType::I32:
+      return "i32";
+    case ValType::I64:
+      return "i64";
+    case ValType::F32:
+      return "f32";
+    case ValType::F64:
+      return "f64";
+    case ValType::V128:
+      return "v128";
+    case ValType::FuncRef:
+      return "funcref";
+    case ValType::ExternRef:
+      return "externref";
   }
   return "?";
 }
@@ -138,10 +168,14 @@ std::string to_string(const FuncType& type) {
 
 std::string_view to_string(ExternKind kind) noexcept {
   switch (kind) {
-    case ExternKind::Func: return "func";
-    case ExternKind::Table: return "table";
-    case ExternKind::Memory: return "memory";
-    case ExternKind::Global: return "global";
+    case ExternKind::Func:
+      return "func";
+    case ExternKind::Table:
+      return "table";
+    case ExternKind::Memory:
+      return "memory";
+    case ExternKind::Global:
+      return "global";
   }
   return "?";
 }
@@ -173,10 +207,18 @@ std::string to_string(const Value& value) {
   std::string out(to_string(value.type()));
   out += ':';
   switch (value.type()) {
-    case ValType::I32: out += std::to_string(value.i32()); break;
-    case ValType::I64: out += std::to_string(value.i64()); break;
-    case ValType::F32: out += shortest(value.f32()); break;
-    case ValType::F64: out += shortest(value.f64()); break;
+    case ValType::I32:
+      out += std::to_string(value.i32());
+      break;
+    case ValType::I64:
+      out += std::to_string(value.i64());
+      break;
+    case ValType::F32:
+      out += shortest(value.f32());
+      break;
+    case ValType::F64:
+      out += shortest(value.f64());
+      break;
     case ValType::V128: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(value.bits()));

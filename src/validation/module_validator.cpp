@@ -42,11 +42,16 @@ Result<void> check_memory_type(const MemoryType& t, uint64_t offset) {
 Result<ValType> const_expr_type(const ModuleData& m, const ConstExpr& e) {
   if (e.invalid) return invalid(e.invalid, e.offset);
   switch (e.op) {
-    case ConstExpr::Op::I32Const: return ValType::I32;
-    case ConstExpr::Op::I64Const: return ValType::I64;
-    case ConstExpr::Op::F32Const: return ValType::F32;
-    case ConstExpr::Op::F64Const: return ValType::F64;
-    case ConstExpr::Op::RefNull: return e.type;
+    case ConstExpr::Op::I32Const:
+      return ValType::I32;
+    case ConstExpr::Op::I64Const:
+      return ValType::I64;
+    case ConstExpr::Op::F32Const:
+      return ValType::F32;
+    case ConstExpr::Op::F64Const:
+      return ValType::F64;
+    case ConstExpr::Op::RefNull:
+      return e.type;
     case ConstExpr::Op::RefFunc:
       if (e.index >= m.func_types.size()) {
         return invalid("unknown function " + std::to_string(e.index), e.offset);
