@@ -1,0 +1,476 @@
+// The interpreter loop: direct-threaded dispatch with computed goto over the code that
+// validation/function_compiler.cpp emits. Wasm-to-wasm calls never recurse on the native
+// stack: they push a CallFrame and continue in the same loop. Only host functions that call
+// back into wasm nest, and those nestings are bounded separately.
+#include "execution/interpreter.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "execution/code.hpp"
+#include "execution/numeric.hpp"
+
+// Computed goto ("labels as values") is a GNU extension that both GCC and Clang support; it
+// is the point of this file.
+#pragma GCC diagnostic ignored "-Wpedantic"
+
+namespace hailmary::detail {
+namespace {
+
+// Native nesting of host -> wasm -> host -> wasm ... activations; each costs native stack.
+constexpr uint32_t kMaxActivations = 256;
+
+Error make_trap(StoreData& s, TrapKind kind, FuncInst* current, uint32_t base_depth,
+                uint32_t depth) {
+  Error e = Error::trap(kind);
+  auto add = [&](FuncInst* f) {
+    if (!f) return;
+    Frame fr;
+    fr.func_index = f->func_index;
+    if (f->instance) fr.func_name = std::string(f->instance->module.function_name(f->func_index));
+    e.backtrace().push_back(std::move(fr));
+  };
+  add(current);
+  for (uint32_t d = depth; d > base_depth; --d) add(s.frames[d - 1].func);
+  return e;
+}
+
+#define HM_R_I32(w) static_cast<uint32_t>(fp[w])
+#define HM_R_I64(w) (fp[w])
+#define HM_R_F32(w) std::bit_cast<float>(static_cast<uint32_t>(fp[w]))
+#define HM_R_F64(w) std::bit_cast<double>(fp[w])
+#define HM_W_I32(w, v) (fp[w] = static_cast<uint32_t>(v))
+#define HM_W_I64(w, v) (fp[w] = static_cast<uint64_t>(v))
+#define HM_W_F32(w, v) (fp[w] = std::bit_cast<uint32_t>(v))
+#define HM_W_F64(w, v) (fp[w] = std::bit_cast<uint64_t>(v))
+
+/// Runs wasm function `entry` whose frame (arguments in place) starts at `fp`.
+/// With entry == nullptr, only publishes the handler table through `table_out`.
+bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** table_out) noexcept {
+#define HM_OFFSET(label) \
+  static_cast<int32_t>(static_cast<const char*>(&&label) - static_cast<const char*>(&&L_base))
+  static const int32_t kOffsets[] = {
+#define HM_X(name) HM_OFFSET(L_##name),
+      HM_CONTROL_OPS(HM_X)
+#undef HM_X
+#define UNOP(name, code, in, out) HM_OFFSET(L_##name),
+#define BINOP UNOP
+#define UNOP_TRAP UNOP
+#define BINOP_TRAP UNOP
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+  };
+  static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == static_cast<size_t>(Op::Count));
+  if (!entry) {
+    *table_out = kOffsets;
+    return true;
+  }
+  StoreData& s = *store;
+
+  FuncInst* func = entry;
+  InstanceData* inst = func->instance;
+  const uint32_t* code = func->code->code.data();
+  const uint32_t* pc = code;
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_size = 0;
+  CallFrame* const frames = s.frames.data();
+  const uint32_t max_depth = s.engine.config().max_call_depth;
+  uint64_t* const stack_end = s.stack_end;
+  const uint32_t base_depth = s.depth;
+  uint32_t depth = base_depth;
+  TrapKind trap = TrapKind::None;
+  FuncInst* callee = nullptr;
+  uint64_t* callee_fp = nullptr;
+
+#define HM_RELOAD_MEMORY()                 \
+  do {                                     \
+    if (MemoryInst* m = inst->memory0) {   \
+      mem_base = m->base;                  \
+      mem_size = m->size;                  \
+    }                                      \
+  } while (0)
+#define NEXT() goto* static_cast<const void*>(static_cast<const char*>(&&L_base) + static_cast<int32_t>(*pc))
+#define TRAP(kind)  \
+  do {              \
+    trap = (kind);  \
+    goto L_trap;    \
+  } while (0)
+
+  HM_RELOAD_MEMORY();
+  NEXT();
+
+L_base:
+  // Never reached through dispatch: offsets are relative to this label.
+  TRAP(TrapKind::Unreachable);
+
+L_Unreachable:
+  TRAP(TrapKind::Unreachable);
+
+L_Br:
+  pc = code + pc[1];
+  NEXT();
+L_BrIf:
+  if (static_cast<uint32_t>(fp[pc[1]]) != 0) {
+    pc = code + pc[2];
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrUnless:
+  if (static_cast<uint32_t>(fp[pc[1]]) == 0) {
+    pc = code + pc[2];
+  } else {
+    pc += 3;
+  }
+  NEXT();
+L_BrTable: {
+  uint32_t i = static_cast<uint32_t>(fp[pc[1]]);
+  uint32_t n = pc[2];
+  pc = code + pc[3 + std::min(i, n)];
+  NEXT();
+}
+L_Copy:
+  fp[pc[1]] = fp[pc[2]];
+  pc += 3;
+  NEXT();
+L_Select:
+  fp[pc[1]] = static_cast<uint32_t>(fp[pc[4]]) != 0 ? fp[pc[2]] : fp[pc[3]];
+  pc += 5;
+  NEXT();
+L_Const32:
+  fp[pc[1]] = pc[2];
+  pc += 3;
+  NEXT();
+L_Const64:
+  fp[pc[1]] = pc[2] | (static_cast<uint64_t>(pc[3]) << 32);
+  pc += 4;
+  NEXT();
+L_GlobalGet:
+  fp[pc[1]] = inst->globals[pc[2]]->bits;
+  pc += 3;
+  NEXT();
+L_GlobalSet:
+  inst->globals[pc[1]]->bits = fp[pc[2]];
+  pc += 3;
+  NEXT();
+
+L_Call:
+  callee = inst->funcs[pc[1]];
+  callee_fp = fp + pc[2];
+  pc += 3;
+  goto do_call;
+
+L_CallIndirect: {
+  TableInst* t = inst->tables[pc[2]];
+  uint32_t i = static_cast<uint32_t>(fp[pc[4]]);
+  if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
+  callee = reinterpret_cast<FuncInst*>(t->elems[i]);
+  if (!callee) TRAP(TrapKind::UninitializedElement);
+  if (callee->type_id != inst->mod->type_ids[pc[1]]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  callee_fp = fp + pc[3];
+  pc += 5;
+  goto do_call;
+}
+
+do_call:
+  if (const CompiledFunc* cf = callee->code) {
+    if (depth >= max_depth || callee_fp + cf->frame_slots > stack_end)
+      TRAP(TrapKind::CallStackExhausted);
+    frames[depth++] = CallFrame{pc, fp, func};
+    fp = callee_fp;
+    func = callee;
+    std::memset(fp + cf->param_slots, 0, (cf->local_slots - cf->param_slots) * sizeof(uint64_t));
+    if (callee->instance != inst) {
+      inst = callee->instance;
+      mem_base = nullptr;
+      mem_size = 0;
+      HM_RELOAD_MEMORY();
+    }
+    code = cf->code.data();
+    pc = code;
+    NEXT();
+  } else {
+    // A host function: it sees the arguments in place and writes its results there.
+    if (s.activations >= kMaxActivations) TRAP(TrapKind::CallStackExhausted);
+    const FuncType& ft = *callee->type;
+    uint64_t* saved_top = s.stack_top;
+    s.stack_top = callee_fp + std::max(ft.params.size(), ft.results.size());
+    s.depth = depth;
+    Caller caller(s, inst);
+    bool ok = callee->host(caller, callee_fp, callee->host_env);
+    s.stack_top = saved_top;
+    s.depth = depth;
+    if (!ok) {
+      Error e = caller.failed() ? caller.take_error()
+                                : Error::trap(TrapKind::HostError, "host function failed");
+      if (e.kind() == ErrorKind::Trap && e.backtrace().empty()) {
+        Error t = make_trap(s, e.trap_kind(), func, base_depth, depth);
+        e.backtrace() = std::move(t.backtrace());
+      }
+      s.pending_error = std::move(e);
+      s.depth = base_depth;
+      return false;
+    }
+    HM_RELOAD_MEMORY();
+    NEXT();
+  }
+
+L_Return:
+  if (depth == base_depth) {
+    s.depth = base_depth;
+    return true;
+  }
+  {
+    const CallFrame& f = frames[--depth];
+    pc = f.return_pc;
+    fp = f.fp;
+    func = f.func;
+    inst = func->instance;
+    code = func->code->code.data();
+    HM_RELOAD_MEMORY();
+  }
+  NEXT();
+
+  // ---- memory ----
+#define HM_LOAD(name, T, Out)                                               \
+  L_##name: {                                                               \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3]; \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
+    T v;                                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
+    fp[pc[1]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
+    pc += 4;                                                                \
+    NEXT();                                                                 \
+  }
+  HM_LOAD(I32Load, uint32_t, uint32_t)
+  HM_LOAD(I64Load, uint64_t, uint64_t)
+  HM_LOAD(I32Load8S, int8_t, uint32_t)
+  HM_LOAD(I32Load8U, uint8_t, uint32_t)
+  HM_LOAD(I32Load16S, int16_t, uint32_t)
+  HM_LOAD(I32Load16U, uint16_t, uint32_t)
+  HM_LOAD(I64Load8S, int8_t, int64_t)
+  HM_LOAD(I64Load8U, uint8_t, uint64_t)
+  HM_LOAD(I64Load16S, int16_t, int64_t)
+  HM_LOAD(I64Load16U, uint16_t, uint64_t)
+  HM_LOAD(I64Load32S, int32_t, int64_t)
+  HM_LOAD(I64Load32U, uint32_t, uint64_t)
+#undef HM_LOAD
+
+#define HM_STORE(name, T)                                                   \
+  L_##name: {                                                               \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[1]])) + pc[3]; \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
+    T v = static_cast<T>(fp[pc[2]]);                                        \
+    std::memcpy(mem_base + ea, &v, sizeof(T));                              \
+    pc += 4;                                                                \
+    NEXT();                                                                 \
+  }
+  HM_STORE(I32Store, uint32_t)
+  HM_STORE(I64Store, uint64_t)
+  HM_STORE(Store8, uint8_t)
+  HM_STORE(Store16, uint16_t)
+  HM_STORE(Store32, uint32_t)
+#undef HM_STORE
+
+L_MemorySize:
+  fp[pc[1]] = mem_size / kPageSize;
+  pc += 2;
+  NEXT();
+L_MemoryGrow: {
+  int64_t old = inst->memory0->grow(static_cast<uint32_t>(fp[pc[2]]));
+  fp[pc[1]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
+  HM_RELOAD_MEMORY();
+  pc += 3;
+  NEXT();
+}
+L_MemoryInit: {
+  std::span<const uint8_t> seg = inst->data_segments[pc[1]];
+  uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
+  if (src + n > seg.size() || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memcpy(mem_base + d, seg.data() + src, n);
+  pc += 5;
+  NEXT();
+}
+L_DataDrop:
+  inst->data_segments[pc[1]] = {};
+  pc += 2;
+  NEXT();
+L_MemoryCopy: {
+  uint64_t d = static_cast<uint32_t>(fp[pc[1]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[2]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[3]]);
+  if (src + n > mem_size || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memmove(mem_base + d, mem_base + src, n);
+  pc += 4;
+  NEXT();
+}
+L_MemoryFill: {
+  uint64_t d = static_cast<uint32_t>(fp[pc[1]]);
+  uint8_t v = static_cast<uint8_t>(fp[pc[2]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[3]]);
+  if (d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memset(mem_base + d, v, n);
+  pc += 4;
+  NEXT();
+}
+
+  // ---- tables and references ----
+L_TableGet: {
+  TableInst* t = inst->tables[pc[2]];
+  uint64_t i = static_cast<uint32_t>(fp[pc[3]]);
+  if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  fp[pc[1]] = t->elems[i];
+  pc += 4;
+  NEXT();
+}
+L_TableSet: {
+  TableInst* t = inst->tables[pc[1]];
+  uint64_t i = static_cast<uint32_t>(fp[pc[2]]);
+  if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  t->elems[i] = fp[pc[3]];
+  pc += 4;
+  NEXT();
+}
+L_TableSize:
+  fp[pc[1]] = inst->tables[pc[2]]->elems.size();
+  pc += 3;
+  NEXT();
+L_TableGrow: {
+  int64_t old = inst->tables[pc[2]]->grow(static_cast<uint32_t>(fp[pc[4]]), fp[pc[3]]);
+  fp[pc[1]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
+  pc += 5;
+  NEXT();
+}
+L_TableFill: {
+  TableInst* t = inst->tables[pc[1]];
+  uint64_t i = static_cast<uint32_t>(fp[pc[2]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
+  if (i + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  std::fill_n(t->elems.begin() + static_cast<ptrdiff_t>(i), n, fp[pc[3]]);
+  pc += 5;
+  NEXT();
+}
+L_TableCopy: {
+  TableInst* dt = inst->tables[pc[1]];
+  TableInst* st = inst->tables[pc[2]];
+  uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
+  if (src + n > st->elems.size() || d + n > dt->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  if (n) std::memmove(dt->elems.data() + d, st->elems.data() + src, n * sizeof(uint64_t));
+  pc += 6;
+  NEXT();
+}
+L_TableInit: {
+  TableInst* t = inst->tables[pc[1]];
+  const std::vector<uint64_t>& seg = inst->elem_segments[pc[2]];
+  uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
+  if (src + n > seg.size() || d + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  if (n) std::memcpy(t->elems.data() + d, seg.data() + src, n * sizeof(uint64_t));
+  pc += 6;
+  NEXT();
+}
+L_ElemDrop:
+  inst->elem_segments[pc[1]].clear();
+  inst->elem_segments[pc[1]].shrink_to_fit();
+  pc += 2;
+  NEXT();
+L_RefIsNull:
+  fp[pc[1]] = fp[pc[2]] == 0 ? 1 : 0;
+  pc += 3;
+  NEXT();
+L_RefFunc:
+  fp[pc[1]] = reinterpret_cast<uint64_t>(inst->funcs[pc[2]]);
+  pc += 3;
+  NEXT();
+
+  // ---- numeric ----
+#define UNOP(name, code, in, out)                    \
+  L_##name:                                          \
+  HM_W_##out(pc[1], num::name(HM_R_##in(pc[2])));    \
+  pc += 3;                                           \
+  NEXT();
+#define BINOP(name, code, in, out)                                      \
+  L_##name:                                                             \
+  HM_W_##out(pc[1], num::name(HM_R_##in(pc[2]), HM_R_##in(pc[3])));    \
+  pc += 4;                                                              \
+  NEXT();
+#define UNOP_TRAP(name, code, in, out)                        \
+  L_##name: {                                                 \
+    num::out r{};                                             \
+    TrapKind k = num::name(HM_R_##in(pc[2]), r);              \
+    if (k != TrapKind::None) TRAP(k);                         \
+    HM_W_##out(pc[1], r);                                     \
+    pc += 3;                                                  \
+    NEXT();                                                   \
+  }
+#define BINOP_TRAP(name, code, in, out)                                 \
+  L_##name: {                                                           \
+    num::out r{};                                                       \
+    TrapKind k = num::name(HM_R_##in(pc[2]), HM_R_##in(pc[3]), r);      \
+    if (k != TrapKind::None) TRAP(k);                                   \
+    HM_W_##out(pc[1], r);                                               \
+    pc += 4;                                                            \
+    NEXT();                                                             \
+  }
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+
+L_trap:
+  s.pending_error = make_trap(s, trap, func, base_depth, depth);
+  s.depth = base_depth;
+  return false;
+
+#undef NEXT
+#undef TRAP
+#undef HM_RELOAD_MEMORY
+}
+
+}  // namespace
+
+const int32_t* handler_offsets() noexcept {
+  static const int32_t* table = [] {
+    const int32_t* t = nullptr;
+    execute(nullptr, nullptr, nullptr, &t);
+    return t;
+  }();
+  return table;
+}
+
+bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
+  const FuncType& ft = *func->type;
+  if (!func->code) {
+    Caller caller(s, nullptr);
+    if (func->host(caller, slots, func->host_env)) return true;
+    s.pending_error = caller.failed() ? caller.take_error()
+                                      : Error::trap(TrapKind::HostError, "host function failed");
+    return false;
+  }
+  const CompiledFunc& cf = *func->code;
+  uint64_t* fp = s.stack_top;
+  if (s.activations >= kMaxActivations || s.depth >= s.engine.config().max_call_depth ||
+      fp + cf.frame_slots > s.stack_end) {
+    s.pending_error = Error::trap(TrapKind::CallStackExhausted);
+    return false;
+  }
+  std::memcpy(fp, slots, ft.params.size() * sizeof(uint64_t));
+  std::memset(fp + cf.param_slots, 0, (cf.local_slots - cf.param_slots) * sizeof(uint64_t));
+  ++s.activations;
+  bool ok = execute(&s, func, fp, nullptr);
+  --s.activations;
+  if (ok) std::memcpy(slots, fp, ft.results.size() * sizeof(uint64_t));
+  return ok;
+}
+
+}  // namespace hailmary::detail
