@@ -19,11 +19,14 @@ int main(int argc, char** argv) {
   run_cmd
       ->add_option("--dir", run_o.dirs,
                    "Preopen host directory HOST, seen by the guest as GUEST (default: HOST)")
-      ->type_name("HOST[::GUEST]");
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);  // one value per --dir: the module follows
   run_cmd->add_option("--dir-ro", run_o.ro_dirs, "Like --dir, read-only")
-      ->type_name("HOST[::GUEST]");
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);
   run_cmd->add_option("--env", run_o.env, "Give the guest an environment variable")
-      ->type_name("KEY=VALUE");
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
   run_cmd->add_option("--invoke", run_o.invoke,
                       "Call this export (after _initialize) instead of _start; the guest "
                       "arguments are its parameters");

@@ -67,11 +67,6 @@ Errno path_open(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t
   if (fdflags & kFdRsync) flags |= O_RSYNC;
   if (fdflags & kFdSync) flags |= O_SYNC;
   int host = ::openat(r.dirfd(), r.name().c_str(), flags, 0666);
-  if (host < 0 && errno == EISDIR && write && !(oflags & (kOCreat | kOTrunc))) {
-    // wasi-libc asks for write rights whenever it may; a directory can still be opened to read.
-    flags = (flags & ~(O_RDWR | O_WRONLY)) | O_RDONLY;
-    host = ::openat(r.dirfd(), r.name().c_str(), flags, 0666);
-  }
   if (host < 0) return last_errno();
   auto e = std::make_unique<FdEntry>();
   e->owned = UniqueFd(host);
