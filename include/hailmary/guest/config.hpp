@@ -1,0 +1,88 @@
+// Guest SDK configuration: which environment the guest is compiled for.
+#pragma once
+
+#if !defined(__wasm32__)
+#error "hailmary/guest.hpp is for guests: compile with clang --target=wasm32 or wasm32-wasi"
+#endif
+
+#if defined(__wasi__)
+// wasm32-wasi with wasi-libc and libc++: std::string_view, std::string and friends map too.
+#define HM_GUEST_HOSTED 1
+#else
+#define HM_GUEST_HOSTED 0
+#endif
+
+#include "hailmary/abi/abi.hpp"
+
+#if HM_GUEST_HOSTED
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "hailmary/abi/std.hpp"
+#endif
+
+namespace hailmary::guest {
+
+using abi::Fallible;
+using abi::HailMaryError;
+using abi::Handle;
+using abi::Ptr;
+using abi::StringResult;
+/// `return Error::InvalidInput;` reads better in guest code.
+using Error = abi::HailMaryError;
+
+namespace detail {
+
+inline uint32_t memory_bytes() {
+  return static_cast<uint32_t>(__builtin_wasm_memory_size(0)) * 65536u;
+}
+
+/// [ptr, ptr+len) lies in linear memory (64-bit sum: cannot wrap).
+inline bool in_bounds(uint32_t ptr, uint32_t len) {
+  return static_cast<uint64_t>(ptr) + len <= memory_bytes();
+}
+
+inline void copy_bytes(void* dst, const void* src, uint32_t n) {
+  auto* d = static_cast<unsigned char*>(dst);
+  auto* s = static_cast<const unsigned char*>(src);
+  for (uint32_t i = 0; i < n; ++i) d[i] = s[i];
+}
+
+inline bool is_valid_utf8(const unsigned char* s, uint32_t n) {
+  uint32_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    uint32_t len, cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    for (uint32_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace detail
+}  // namespace hailmary::guest
