@@ -61,6 +61,12 @@ namespace hailmary::detail {
   X(RefIsNull)        /* dst, ref */                                                   \
   X(RefFunc)          /* dst, func index */
 
+// Integer compares that fuse with a following br_if / if into one compare-and-branch.
+#define HM_FUSED_CMPS(X) \
+  X(I32, Eq) X(I32, Ne) X(I32, LtS) X(I32, LtU) X(I32, GtS) X(I32, GtU) X(I32, LeS) X(I32, LeU) \
+  X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) \
+  X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
+
 enum class Op : uint16_t {
 #define HM_X(name) name,
   HM_CONTROL_OPS(HM_X)
@@ -74,6 +80,20 @@ enum class Op : uint16_t {
 #undef BINOP
 #undef UNOP_TRAP
 #undef BINOP_TRAP
+// `a op imm`: a binary operator whose second operand is a constant (2 immediate words).
+#define UNOP(name, code, in, out)
+#define BINOP(name, code, in, out) name##Imm,
+#define UNOP_TRAP(name, code, in, out)
+#define BINOP_TRAP(name, code, in, out)
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+// Compare-and-branch: a, b, target / a, imm low, imm high, target.
+#define HM_X(T, name) BrIf##T##name, BrIf##T##name##Imm,
+  HM_FUSED_CMPS(HM_X)
+#undef HM_X
   Count
 };
 

@@ -63,6 +63,18 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
 #undef BINOP
 #undef UNOP_TRAP
 #undef BINOP_TRAP
+#define UNOP(name, code, in, out)
+#define BINOP(name, code, in, out) HM_OFFSET(L_##name##Imm),
+#define UNOP_TRAP(name, code, in, out)
+#define BINOP_TRAP(name, code, in, out)
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+#define HM_X(T, name) HM_OFFSET(L_BrIf##T##name), HM_OFFSET(L_BrIf##T##name##Imm),
+      HM_FUSED_CMPS(HM_X)
+#undef HM_X
   };
   static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == static_cast<size_t>(Op::Count));
   if (!entry) {
@@ -426,6 +438,44 @@ L_RefFunc:
 #undef BINOP
 #undef UNOP_TRAP
 #undef BINOP_TRAP
+
+#define HM_IMM() (pc[3] | (static_cast<uint64_t>(pc[4]) << 32))
+#define HM_IMM_I32(v) static_cast<uint32_t>(v)
+#define HM_IMM_I64(v) (v)
+#define HM_IMM_F32(v) std::bit_cast<float>(static_cast<uint32_t>(v))
+#define HM_IMM_F64(v) std::bit_cast<double>(v)
+#define UNOP(name, code, in, out)
+#define BINOP(name, code, in, out)                                           \
+  L_##name##Imm:                                                             \
+  HM_W_##out(pc[1], num::name(HM_R_##in(pc[2]), HM_IMM_##in(HM_IMM())));     \
+  pc += 5;                                                                   \
+  NEXT();
+#define UNOP_TRAP(name, code, in, out)
+#define BINOP_TRAP(name, code, in, out)
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+
+#define HM_X(T, name)                                                         \
+  L_BrIf##T##name:                                                            \
+  if (num::T##name(HM_R_##T(pc[1]), HM_R_##T(pc[2]))) {                       \
+    pc = code + pc[3];                                                        \
+  } else {                                                                    \
+    pc += 4;                                                                  \
+  }                                                                           \
+  NEXT();                                                                     \
+  L_BrIf##T##name##Imm:                                                       \
+  if (num::T##name(HM_R_##T(pc[1]),                                           \
+                   HM_IMM_##T(pc[2] | (static_cast<uint64_t>(pc[3]) << 32)))) { \
+    pc = code + pc[4];                                                        \
+  } else {                                                                    \
+    pc += 5;                                                                  \
+  }                                                                           \
+  NEXT();
+  HM_FUSED_CMPS(HM_X)
+#undef HM_X
 
 L_trap:
   s.pending_error = make_trap(s, trap, func, base_depth, depth);

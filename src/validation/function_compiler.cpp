@@ -24,10 +24,68 @@ std::string type_name(ValType t) {
   return t == kUnknown ? std::string("any") : std::string(to_string(t));
 }
 
+constexpr uint32_t kConstSlot = UINT32_MAX;
+
 struct Operand {
   ValType type;
-  uint32_t slot;  // where the value is now
+  uint32_t slot;  // where the value is now (kConstSlot: nowhere yet, it is `imm`)
   bool deferred;  // slot is a local (or a saved copy), not this entry's own position
+  uint64_t imm = 0;
+  bool is_const() const { return slot == kConstSlot; }
+};
+
+/// The compare that branches when `op` does not (for `if`, which branches on false).
+Op negate_compare(Op op) {
+  switch (op) {
+#define HM_NEG(T, a, b) \
+  case Op::T##a: return Op::T##b; \
+  case Op::T##b: return Op::T##a; \
+  case Op::T##a##Imm: return Op::T##b##Imm; \
+  case Op::T##b##Imm: return Op::T##a##Imm;
+    HM_NEG(I32, Eq, Ne) HM_NEG(I32, LtS, GeS) HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS)
+    HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU)
+    HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+#undef HM_NEG
+    default: return Op::Count;
+  }
+}
+
+/// The fused compare-and-branch for a compare op, or Op::Count if it has none.
+Op fused_branch(Op op) {
+  switch (op) {
+#define HM_X(T, name) \
+  case Op::T##name: return Op::BrIf##T##name; \
+  case Op::T##name##Imm: return Op::BrIf##T##name##Imm;
+    HM_FUSED_CMPS(HM_X)
+#undef HM_X
+    default: return Op::Count;
+  }
+}
+
+/// Binary operators that have an immediate form.
+Op imm_form(Op op) {
+  switch (op) {
+#define UNOP(name, code, in, out)
+#define BINOP(name, code, in, out) \
+  case Op::name: return Op::name##Imm;
+#define UNOP_TRAP(name, code, in, out)
+#define BINOP_TRAP(name, code, in, out)
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+    default: return Op::Count;
+  }
+}
+
+/// A compare removed from the code so that the branch consuming it can absorb it.
+struct PendingCompare {
+  Op op = Op::Count;  // Op::Count: none
+  uint32_t a = 0;
+  uint32_t b_or_imm_lo = 0;
+  uint32_t imm_hi = 0;
+  bool has_imm = false;
 };
 
 enum class CtrlKind : uint8_t { Func, Block, Loop, If, Else };
@@ -73,8 +131,64 @@ class FunctionCompiler {
   bool live() const { return !ctrls_.back().unreachable && !ctrls_.back().dead; }
   void op(Op o) {
     if (!live()) return;
+    last_op_ = o;
+    last_op_pos_ = pc();
     code_.push_back(static_cast<uint32_t>(handlers_[static_cast<size_t>(o)]));
     last_dst_pos_ = UINT32_MAX;
+  }
+  void emit_const(uint32_t dst, ValType t, uint64_t v) {
+    if (t == ValType::I32 || t == ValType::F32) {
+      op(Op::Const32);
+      word(dst);
+      word(static_cast<uint32_t>(v));
+    } else {
+      op(Op::Const64);
+      word(dst);
+      word(static_cast<uint32_t>(v));
+      word(static_cast<uint32_t>(v >> 32));
+    }
+  }
+  // Put operand `o`'s value into `dst`.
+  void emit_move(uint32_t dst, const Operand& o) {
+    if (o.is_const()) {
+      emit_const(dst, o.type, o.imm);
+    } else if (o.slot != dst) {
+      op(Op::Copy);
+      word(dst);
+      word(o.slot);
+    }
+  }
+  // If the instruction just emitted is a compare producing `cond`, take it back out of the
+  // code so the branch can test the operands itself.
+  PendingCompare take_compare(const Operand& cond) {
+    PendingCompare p;
+    if (!live() || cond.deferred || last_dst_pos_ == UINT32_MAX ||
+        last_dst_pos_ != last_op_pos_ + 1 || code_[last_dst_pos_] != cond.slot)
+      return p;
+    Op fused = fused_branch(last_op_);
+    if (fused == Op::Count) return p;
+    p.op = last_op_;
+    p.a = code_[last_op_pos_ + 2];
+    p.b_or_imm_lo = code_[last_op_pos_ + 3];
+    p.has_imm = fused_branch(last_op_) != Op::Count && imm_form(last_op_) == Op::Count;
+    if (p.has_imm) p.imm_hi = code_[last_op_pos_ + 4];
+    code_.resize(last_op_pos_);
+    last_dst_pos_ = UINT32_MAX;
+    return p;
+  }
+  // Emit "branch if (cmp) is `when`" (target word to follow), from a taken-back compare or a
+  // plain condition slot.
+  void emit_cond_branch(const PendingCompare& p, uint32_t cond_slot, bool when) {
+    if (p.op == Op::Count) {
+      op(when ? Op::BrIf : Op::BrUnless);
+      word(cond_slot);
+      return;
+    }
+    Op cmp = when ? p.op : negate_compare(p.op);
+    op(fused_branch(cmp));
+    word(p.a);
+    word(p.b_or_imm_lo);
+    if (p.has_imm) word(p.imm_hi);
   }
   void word(uint32_t w) {
     if (live()) code_.push_back(w);
@@ -100,11 +214,32 @@ class FunctionCompiler {
     note_height(stack_.size());
     return s;
   }
+  void push_const(ValType t, uint64_t v) {
+    stack_.push_back({t, kConstSlot, true, v});
+    note_height(stack_.size());
+  }
   void push_deferred(ValType t, uint32_t slot) {
     stack_.push_back({t, slot, true});
     note_height(stack_.size());
   }
+  // Pop, giving constants a slot (most consumers address operands by slot).
   Operand pop() {
+    Operand o = pop_raw();
+    if (o.is_const()) o = realize(o, stack_.size());
+    return o;
+  }
+  Operand pop(ValType expect) {
+    Operand o = pop_raw(expect);
+    if (o.is_const()) o = realize(o, stack_.size());
+    return o;
+  }
+  // A constant that was at stack index `index` gets written to that position.
+  Operand realize(const Operand& o, size_t index) {
+    uint32_t dst = pos_slot(index);
+    emit_const(dst, o.type, o.imm);
+    return Operand{o.type, dst, false};
+  }
+  Operand pop_raw() {
     Ctrl& c = ctrls_.back();
     if (stack_.size() == c.height) {
       if (!c.unreachable) fail_invalid("type mismatch: operand stack underflow");
@@ -115,8 +250,8 @@ class FunctionCompiler {
     stack_.pop_back();
     return o;
   }
-  Operand pop(ValType expect) {
-    Operand o = pop();
+  Operand pop_raw(ValType expect) {
+    Operand o = pop_raw();
     if (o.type != expect && o.type != kUnknown && expect != kUnknown) {
       fail_invalid("type mismatch: expected " + type_name(expect) + ", got " + type_name(o.type));
     }
@@ -126,9 +261,7 @@ class FunctionCompiler {
     Operand& o = stack_[i];
     if (!o.deferred) return;
     uint32_t dst = pos_slot(i);
-    op(Op::Copy);
-    word(dst);
-    word(o.slot);
+    emit_move(dst, o);
     o.slot = dst;
     o.deferred = false;
   }
@@ -180,13 +313,7 @@ class FunctionCompiler {
   void copy_to(uint32_t base, size_t n) {
     size_t first = stack_.size() - n;
     for (size_t k = 0; k < n; ++k) {
-      const Operand& o = stack_[first + k];
-      uint32_t dst = pos_slot(base + k);
-      if (o.slot != dst) {
-        op(Op::Copy);
-        word(dst);
-        word(o.slot);
-      }
+      emit_move(pos_slot(base + k), stack_[first + k]);
     }
   }
   bool needs_copy(uint32_t base, size_t n) const {
@@ -211,13 +338,7 @@ class FunctionCompiler {
     if (stack_.size() < n) return;  // unreachable code with a short stack: never executed
     if (n > 1) materialize_range(stack_.size() - n, stack_.size());
     size_t first = stack_.size() - n;
-    for (size_t k = 0; k < n; ++k) {
-      if (stack_[first + k].slot != k) {
-        op(Op::Copy);
-        word(static_cast<uint32_t>(k));
-        word(stack_[first + k].slot);
-      }
-    }
+    for (size_t k = 0; k < n; ++k) emit_move(static_cast<uint32_t>(k), stack_[first + k]);
     op(Op::Return);
   }
   // Unconditional branch to label `depth` with the label's values on top of the stack.
@@ -300,15 +421,26 @@ class FunctionCompiler {
     return true;
   }
   bool binop(Op o, ValType in, ValType out) {
-    Operand b = pop(in);
+    Operand b = pop_raw(in);
+    size_t b_index = stack_.size();
     Operand a = pop(in);
+    Op with_imm = imm_form(o);
+    if (b.is_const() && with_imm != Op::Count) {
+      uint32_t dst = push(out);
+      op_dst(with_imm, dst);
+      word(a.slot);
+      word(static_cast<uint32_t>(b.imm));
+      word(static_cast<uint32_t>(b.imm >> 32));
+      return true;
+    }
+    if (b.is_const()) b = realize(b, b_index);
     uint32_t dst = push(out);
     op_dst(o, dst);
     word(a.slot);
     word(b.slot);
     return true;
   }
-  bool begin_block(CtrlKind kind, uint32_t cond_slot);
+  bool begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp = {});
   bool end_block();
   bool call(uint32_t func_index);
 
@@ -324,6 +456,8 @@ class FunctionCompiler {
   std::vector<uint32_t> code_;
   uint32_t max_height_ = 0;
   uint32_t last_dst_pos_ = UINT32_MAX;  // code index of the dst word of the last result op
+  Op last_op_ = Op::Count;              // the last instruction emitted, and where
+  uint32_t last_op_pos_ = 0;
   uint32_t last_end_ = 0;
   uint64_t instr_offset_ = 0;
   std::optional<Error> error_;
@@ -352,7 +486,8 @@ bool FunctionCompiler::read_block_type(std::vector<ValType>& params,
   return true;
 }
 
-bool FunctionCompiler::begin_block(CtrlKind kind, uint32_t cond_slot) {
+bool FunctionCompiler::begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp) {
+  last_dst_pos_ = UINT32_MAX;  // no peephole may reach across a label
   Ctrl c{kind, {}, {}, 0, 0};
   if (!read_block_type(c.params, c.results)) return false;
   if (!check_top(c.params)) return false;
@@ -364,8 +499,7 @@ bool FunctionCompiler::begin_block(CtrlKind kind, uint32_t cond_slot) {
   c.base = c.height;
   if (kind == CtrlKind::Loop) c.loop_pc = pc();
   if (kind == CtrlKind::If) {
-    op(Op::BrUnless);
-    word(cond_slot);
+    emit_cond_branch(cmp, cond_slot, false);
     if (live()) {
       c.else_fixup = pc();
       code_.push_back(0);
@@ -472,7 +606,8 @@ bool FunctionCompiler::control(uint8_t opcode) {
       return begin_block(CtrlKind::Loop, 0);
     case 0x04: {
       Operand cond = pop(ValType::I32);
-      return begin_block(CtrlKind::If, cond.slot);
+      PendingCompare cmp = take_compare(cond);
+      return begin_block(CtrlKind::If, cond.slot, cmp);
     }
     case 0x05: {  // else
       Ctrl& c = ctrls_.back();
@@ -517,6 +652,7 @@ bool FunctionCompiler::control(uint8_t opcode) {
       uint32_t depth;
       if (!read_label(depth)) return false;
       Operand cond = pop(ValType::I32);
+      PendingCompare cmp = take_compare(cond);
       Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
       const std::vector<ValType> types = target.label_types();
       if (!check_top(types)) return false;
@@ -525,12 +661,10 @@ bool FunctionCompiler::control(uint8_t opcode) {
       // Both paths must agree on where the values are.
       materialize_range(stack_.size() - n, stack_.size());
       if (target.kind != CtrlKind::Func && !needs_copy(target.base, n)) {
-        op(Op::BrIf);
-        word(cond.slot);
+        emit_cond_branch(cmp, cond.slot, true);
         target_word(target);
       } else {
-        op(Op::BrUnless);
-        word(cond.slot);
+        emit_cond_branch(cmp, cond.slot, false);
         uint32_t skip = pc();
         word(0);
         emit_br(depth);
@@ -686,7 +820,17 @@ bool FunctionCompiler::instruction(uint8_t opcode) {
       if (failed()) return false;
       if (x >= locals_.size()) return fail_invalid("unknown local " + std::to_string(x));
       bool tee = opcode == 0x22;
-      Operand v = pop(locals_[x]);
+      Operand v = pop_raw(locals_[x]);
+      if (v.is_const()) {
+        if (tee) {
+          stack_.push_back(v);
+          note_height(stack_.size());
+        }
+        materialize_readers(x);
+        emit_const(x, v.type, v.imm);
+        last_dst_pos_ = UINT32_MAX;
+        return true;
+      }
       if (tee) {
         stack_.push_back(v);
         note_height(stack_.size());
@@ -785,30 +929,23 @@ bool FunctionCompiler::instruction(uint8_t opcode) {
       word(d.slot);
       return true;
     }
-    case 0x41: {  // i32.const
+    case 0x41: {  // i32.const (constants stay unmaterialized until used)
       int32_t v = r_.s32();
       if (failed()) return false;
-      uint32_t dst = push(ValType::I32);
-      op_dst(Op::Const32, dst);
-      word(static_cast<uint32_t>(v));
+      push_const(ValType::I32, static_cast<uint32_t>(v));
       return true;
     }
     case 0x42:
     case 0x44: {  // i64.const, f64.const
       uint64_t v = opcode == 0x42 ? static_cast<uint64_t>(r_.s64()) : r_.u64_fixed();
       if (failed()) return false;
-      uint32_t dst = push(opcode == 0x42 ? ValType::I64 : ValType::F64);
-      op_dst(Op::Const64, dst);
-      word(static_cast<uint32_t>(v));
-      word(static_cast<uint32_t>(v >> 32));
+      push_const(opcode == 0x42 ? ValType::I64 : ValType::F64, v);
       return true;
     }
     case 0x43: {  // f32.const
       uint32_t v = r_.u32_fixed();
       if (failed()) return false;
-      uint32_t dst = push(ValType::F32);
-      op_dst(Op::Const32, dst);
-      word(v);
+      push_const(ValType::F32, v);
       return true;
     }
     case 0xD0: {  // ref.null t
