@@ -195,7 +195,8 @@ do_call:
     frames[depth++] = CallFrame{pc, fp, func};
     fp = callee_fp;
     func = callee;
-    std::memset(fp + cf->param_slots, 0, (cf->local_slots - cf->param_slots) * sizeof(uint64_t));
+    // Declared locals start at zero; usually a handful, so no memset call.
+    for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) fp[i] = 0;
     if (callee->instance != inst) {
       inst = callee->instance;
       mem_base = nullptr;
