@@ -51,6 +51,11 @@ class Store {
   const Engine& engine() const noexcept;
   detail::StoreData& data() const noexcept { return *data_; }
 
+  /// Make the guest code running in this store (or the next to run) trap with
+  /// TrapKind::Interrupted at its next loop iteration or call. Safe to call from any thread,
+  /// e.g. a watchdog enforcing a deadline on untrusted code. Cleared when the trap is raised.
+  void interrupt() noexcept;
+
  private:
   std::unique_ptr<detail::StoreData> data_;
 };

@@ -38,7 +38,8 @@ enum class TrapKind : uint8_t {
   UninitializedElement,
   IndirectCallTypeMismatch,
   CallStackExhausted,
-  HostError,  ///< a host function failed; the Error carries its message
+  HostError,    ///< a host function failed; the Error carries its message
+  Interrupted,  ///< Store::interrupt() was called while the guest ran
 };
 
 /// The spec's wording for each trap.

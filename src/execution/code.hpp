@@ -14,6 +14,7 @@ namespace hailmary::detail {
 // numeric_ops.def). Operand words follow the handler word in the order listed.
 #define HM_CONTROL_OPS(X)                                                              \
   X(Unreachable)      /* */                                                            \
+  X(LoopHeader)       /* (checks for an interrupt) */                                  \
   X(Br)               /* target */                                                     \
   X(BrIf)             /* cond, target */                                               \
   X(BrUnless)         /* cond, target */                                               \

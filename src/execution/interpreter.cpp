@@ -97,6 +97,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
   TrapKind trap = TrapKind::None;
   FuncInst* callee = nullptr;
   uint64_t* callee_fp = nullptr;
+  const std::atomic<bool>* const interrupt = &s.interrupt_requested;
 
 #define HM_RELOAD_MEMORY()                 \
   do {                                     \
@@ -121,6 +122,10 @@ L_base:
 
 L_Unreachable:
   TRAP(TrapKind::Unreachable);
+L_LoopHeader:
+  if (interrupt->load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
+  pc += 1;
+  NEXT();
 
 L_Br:
   pc = code + pc[1];
@@ -192,6 +197,7 @@ do_call:
   if (const CompiledFunc* cf = callee->code) {
     if (depth >= max_depth || callee_fp + cf->frame_slots > stack_end)
       TRAP(TrapKind::CallStackExhausted);
+    if (interrupt->load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
     frames[depth++] = CallFrame{pc, fp, func};
     fp = callee_fp;
     func = callee;
@@ -479,6 +485,7 @@ L_RefFunc:
 #undef HM_X
 
 L_trap:
+  if (trap == TrapKind::Interrupted) s.interrupt_requested.store(false, std::memory_order_relaxed);
   s.pending_error = make_trap(s, trap, func, base_depth, depth);
   s.depth = base_depth;
   return false;

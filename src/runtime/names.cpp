@@ -35,6 +35,8 @@ std::string_view trap_message(TrapKind kind) noexcept {
       return "call stack exhausted";
     case TrapKind::HostError:
       return "host function failed";
+    case TrapKind::Interrupted:
+      return "interrupted";
   }
   return "unknown trap";
 }

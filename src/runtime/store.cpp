@@ -128,5 +128,8 @@ Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 const Engine& Store::engine() const noexcept { return data_->engine; }
+void Store::interrupt() noexcept {
+  data_->interrupt_requested.store(true, std::memory_order_relaxed);
+}
 
 }  // namespace hailmary

@@ -2,6 +2,7 @@
 // structs; the public handles in include/hailmary/extern.hpp point at them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -120,6 +121,7 @@ struct StoreData {
   std::vector<CallFrame> frames;  // reserved to max_call_depth + 1, never reallocated
   uint32_t depth = 0;             // frames in use across nested activations
   uint32_t activations = 0;       // host -> wasm entries currently on the native stack
+  std::atomic<bool> interrupt_requested{false};
   std::optional<Error> pending_error;  // why the last invoke() failed
 
   explicit StoreData(const Engine& e);

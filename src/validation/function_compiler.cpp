@@ -497,7 +497,11 @@ bool FunctionCompiler::begin_block(CtrlKind kind, uint32_t cond_slot, const Pend
   materialize_all();
   c.height = static_cast<uint32_t>(stack_.size() - np);
   c.base = c.height;
-  if (kind == CtrlKind::Loop) c.loop_pc = pc();
+  if (kind == CtrlKind::Loop) {
+    // Every iteration passes the header, so an endless loop can still be interrupted.
+    c.loop_pc = pc();
+    op(Op::LoopHeader);
+  }
   if (kind == CtrlKind::If) {
     emit_cond_branch(cmp, cond_slot, false);
     if (live()) {

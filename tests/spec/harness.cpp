@@ -230,6 +230,8 @@ std::string_view trap_name(TrapKind kind) noexcept {
       return "CallStackExhausted";
     case TrapKind::HostError:
       return "HostError";
+    case TrapKind::Interrupted:
+      return "Interrupted";
   }
   return "?";
 }
