@@ -53,4 +53,7 @@
   (func (export "str_len") (param i32 i32) (result i32) (local.get 1))
   ;; Declared with the wrong type on purpose: (i32) -> i32 where hosts expect (i32, i32) -> i32.
   (func (export "add") (param i32) (result i32) (local.get 0))
+  ;; Multi-value results for std::tuple.
+  (func (export "pair") (param i32) (result i32 i64 f64)
+    (local.get 0) (i64.extend_i32_s (local.get 0)) (f64.const 0.5))
 )

@@ -87,6 +87,8 @@ struct ExportTraits {
           } else {
             return static_cast<Ret>(r);
           }
+        } else if constexpr (abi::meta::is_same<R, float> || abi::meta::is_same<R, double>) {
+          return r;
         } else {
           return static_cast<Ret>(to_raw(r));
         }
