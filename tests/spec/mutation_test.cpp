@@ -66,7 +66,7 @@ namespace fs = std::filesystem;
 
 struct Options {
   double scale = 1.0;
-  uint64_t flips = 50;
+  uint64_t flips = 100;
   uint64_t prefix_limit = 4096;
   uint64_t prefix_samples = 512;
   uint64_t seed = 0x5eed;
@@ -74,7 +74,8 @@ struct Options {
 };
 
 struct SpecModule {
-  std::string origin;  // "file.json:line"
+  std::string file;    // "br_table" (the script's name)
+  std::string origin;  // "file.json:line (file.N.wasm)"
   std::vector<uint8_t> bytes;
   bool expected_valid = false;
 };
@@ -200,6 +201,28 @@ bool has_start_section(std::span<const uint8_t> bytes) {
   return false;
 }
 
+/// Spec exports that never return when called with zero arguments (the scripts call them with
+/// other arguments, or not at all). Without fuel there is no way to stop them, so they are
+/// skipped. Found with `--watchdog 2 --skip-export file:name ...` until no call hung.
+std::vector<std::pair<std::string, std::string>> g_extra_skips;  // --skip-export file:name
+
+bool loops_on_zero_args(std::string_view file, std::string_view export_name) {
+  for (const auto& [f, e] : g_extra_skips) {
+    if (f == file && e == export_name) return true;
+  }
+  static constexpr std::pair<std::string_view, std::string_view> kLoops[] = {
+      {"br_table", "nested-br_table-loop-block"},  // br_table index 0 re-enters the loop
+      {"fac", "fac-ssa"},                          // n-1 wraps: 2^64 iterations
+      {"float_exprs", "f32.compute_radix"},        // 0.0 never reaches the radix
+      {"float_exprs", "f64.compute_radix"},
+      {"loop", "cont-inner"},  // loops by design; the script never calls it
+  };
+  for (const auto& [f, e] : kLoops) {
+    if (f == file && e == export_name) return true;
+  }
+  return false;
+}
+
 class MutationTest {
  public:
   explicit MutationTest(const Options& options) : options_(options), engine_(make_config()) {}
@@ -288,7 +311,7 @@ class MutationTest {
     instantiate(*module, m.origin, [&](const Instance& instance) {
       for (const NamedExtern& e : instance.exports()) {
         const Func* func = e.value.func();
-        if (func == nullptr) continue;
+        if (func == nullptr || loops_on_zero_args(m.file, e.name)) continue;
         std::vector<Value> args;
         for (ValType t : func->type().params) args.push_back(zero_value(t));
         std::string what = m.origin + " call " + std::string(e.name);
@@ -394,7 +417,8 @@ std::vector<SpecModule> collect_modules(const std::vector<fs::path>& jsons, bool
       }
       if (!seen.insert(*bytes).second) continue;
       const Json* line = cmd.find("line");
-      modules.push_back(SpecModule{json.filename().string() + ":" +
+      modules.push_back(SpecModule{json.stem().string(),
+                                   json.filename().string() + ":" +
                                        (line != nullptr ? line->as_string() : "?") + " (" +
                                        std::string(file) + ")",
                                    std::move(*bytes), cmd.get_string("type") == "module"});
@@ -418,7 +442,12 @@ int main_impl(int argc, char** argv) {
   std::vector<fs::path> inputs;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg.starts_with("--")) {
+    if (arg == "--skip-export" && i + 1 < argc) {
+      std::string_view spec = argv[++i];
+      size_t colon = spec.find(':');
+      if (colon == std::string_view::npos) return 2;
+      g_extra_skips.emplace_back(spec.substr(0, colon), spec.substr(colon + 1));
+    } else if (arg.starts_with("--")) {
       double v = 0;
       if (i + 1 >= argc || !parse_number(argv[i + 1], v)) {
         std::fprintf(stderr, "bad or missing value for %s\n", argv[i]);
