@@ -5,6 +5,7 @@
 
 #include "binary/module_data.hpp"
 #include "cli/cli.hpp"
+#include "hailmary/ffi/contract.hpp"
 
 namespace hailmary::cli {
 namespace {
@@ -49,18 +50,6 @@ std::string limits(const Limits& l) {
 std::string limits_json(const Limits& l) {
   return "\"min\":" + std::to_string(l.min) +
          ",\"max\":" + (l.max ? std::to_string(*l.max) : "null");
-}
-
-/// The ABI contract is a custom section whose name starts with "hailmary" (text payload).
-bool is_contract(const std::string& name) {
-  return name.rfind("hailmary", 0) == 0;
-}
-
-bool printable(std::span<const uint8_t> bytes) {
-  for (uint8_t b : bytes) {
-    if (b < 0x20 && b != '\n' && b != '\t' && b != '\r') return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -115,15 +104,18 @@ int inspect(const InspectOptions& o) {
           << ",\"size\":" << customs[i].bytes.size() << "}";
     }
     out << "],\"abi_contract\":";
-    bool found = false;
-    for (const auto& c : customs) {
-      if (!found && is_contract(c.name) && printable(c.bytes)) {
-        out << json_string(
-            std::string_view(reinterpret_cast<const char*>(c.bytes.data()), c.bytes.size()));
-        found = true;
+    if (!ffi::has_contract(*module)) {
+      out << "null";
+    } else if (auto contract = ffi::read_contract(*module); !contract) {
+      out << "{\"error\":" << json_string(one_line(contract.error())) << "}";
+    } else {
+      out << "[";
+      for (size_t i = 0; i < contract->size(); ++i) {
+        out << (i ? "," : "") << "{\"name\":" << json_string((*contract)[i].name)
+            << ",\"signature\":" << json_string((*contract)[i].signature) << "}";
       }
+      out << "]";
     }
-    if (!found) out << "null";
     out << "}\n";
     std::cout << out.str();
     return 0;
@@ -156,11 +148,13 @@ int inspect(const InspectOptions& o) {
   if (d.start) out << "start: func " << *d.start << "\n";
   out << "custom sections (" << customs.size() << "):\n";
   for (const auto& c : customs) out << "  " << c.name << ": " << c.bytes.size() << " bytes\n";
-  for (const auto& c : customs) {
-    if (is_contract(c.name) && printable(c.bytes)) {
-      out << "abi contract (" << c.name << "):\n  "
-          << std::string_view(reinterpret_cast<const char*>(c.bytes.data()), c.bytes.size())
-          << "\n";
+  if (ffi::has_contract(*module)) {
+    auto contract = ffi::read_contract(*module);
+    if (!contract) {
+      out << "abi contract: invalid: " << one_line(contract.error()) << "\n";
+    } else {
+      out << "abi contract (" << contract->size() << "):\n";
+      for (const auto& e : *contract) out << "  " << e.name << ": " << e.signature << "\n";
     }
   }
   std::cout << out.str();
