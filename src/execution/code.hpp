@@ -21,6 +21,7 @@ namespace hailmary::detail {
   X(BrTable)          /* index, count, target*count, default */                        \
   X(Copy)             /* dst, src */                                                   \
   X(Return)           /* */                                                            \
+  X(ReturnFrom)       /* src: the single result is copied to slot 0 first */          \
   X(Call)             /* func index, arg base */                                       \
   X(CallIndirect)     /* type index, table, arg base, index slot */                    \
   X(Select)           /* dst, a, b, cond */                                            \

@@ -89,7 +89,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
   const uint32_t* pc = code;
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
-  CallFrame* const frames = s.frames.data();
+  CallFrame* const frames = s.frames.get();
   const uint32_t max_depth = s.engine.config().max_call_depth;
   uint64_t* const stack_end = s.stack_end;
   const uint32_t base_depth = s.depth;
@@ -238,6 +238,9 @@ do_call:
     NEXT();
   }
 
+L_ReturnFrom:
+  fp[0] = fp[pc[1]];
+  goto L_Return;
 L_Return:
   if (depth == base_depth) {
     s.depth = base_depth;

@@ -118,7 +118,8 @@ struct StoreData {
   uint64_t* stack_end = nullptr;
   uint64_t* stack_top = nullptr;  // first free slot for a new activation from the host
   size_t stack_bytes = 0;
-  std::vector<CallFrame> frames;  // reserved to max_call_depth + 1, never reallocated
+  // max_call_depth + 1 frames, left uninitialised (written before read); never reallocated.
+  std::unique_ptr<CallFrame[]> frames;
   uint32_t depth = 0;             // frames in use across nested activations
   uint32_t activations = 0;       // host -> wasm entries currently on the native stack
   std::atomic<bool> interrupt_requested{false};

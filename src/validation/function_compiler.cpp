@@ -336,6 +336,22 @@ class FunctionCompiler {
   void emit_return() {
     size_t n = type_.results.size();
     if (stack_.size() < n) return;  // unreachable code with a short stack: never executed
+    if (n == 1) {
+      const Operand& v = stack_.back();
+      bool just_produced = !v.deferred && last_dst_pos_ != UINT32_MAX && live() &&
+                           code_[last_dst_pos_] == v.slot;
+      if (just_produced) {
+        code_[last_dst_pos_] = 0;  // let the producer write the result slot directly
+      } else if (v.is_const()) {
+        emit_const(0, v.type, v.imm);
+      } else if (v.slot != 0) {
+        op(Op::ReturnFrom);
+        word(v.slot);
+        return;
+      }
+      op(Op::Return);
+      return;
+    }
     if (n > 1) materialize_range(stack_.size() - n, stack_.size());
     size_t first = stack_.size() - n;
     for (size_t k = 0; k < n; ++k) emit_move(static_cast<uint32_t>(k), stack_[first + k]);
