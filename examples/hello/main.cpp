@@ -85,12 +85,14 @@ int run_cpp(hailmary::Engine& engine, const char* path) {
   auto hello = guest->func<std::string()>("hello");
   auto greet = guest->func<std::string(std::string_view)>("greet");
   auto point_add = guest->func<Point(Point, Point)>("point_add");
-  auto increment =
-      guest->func<ffi::Fallible<int32_t>(ffi::Handle<Counter>)>("counter_increment");
+  auto increment = guest->func<ffi::Fallible<int32_t>(ffi::Handle<Counter>)>("counter_increment");
   auto log_twice = guest->func<int32_t(std::string_view)>("log_twice");
   if (!hello || !greet || !point_add || !increment || !log_twice) {
-    return fail(!hello ? hello.error() : !greet ? greet.error() : !point_add ? point_add.error()
-                : !increment ? increment.error() : log_twice.error());
+    return fail(!hello       ? hello.error()
+                : !greet     ? greet.error()
+                : !point_add ? point_add.error()
+                : !increment ? increment.error()
+                             : log_twice.error());
   }
 
   auto text = (*hello)();
@@ -101,8 +103,7 @@ int run_cpp(hailmary::Engine& engine, const char* path) {
   if (!greeting) return fail(greeting.error());
   std::cout << "c++ guest:  greet(\"Hail Mary\") -> " << *greeting << '\n';
   auto empty = (*greet)("");
-  std::cout << "c++ guest:  greet(\"\") -> " << (empty ? *empty : empty.error().message())
-            << '\n';
+  std::cout << "c++ guest:  greet(\"\") -> " << (empty ? *empty : empty.error().message()) << '\n';
 
   auto p = (*point_add)(Point{1, 2}, Point{30, 40});
   if (!p) return fail(p.error());

@@ -165,8 +165,8 @@ Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t si
 }
 
 Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Func& release_fn,
-                                       ReleaseShape shape, std::string_view release_name,
-                                       bool text, std::string_view where) {
+                                       ReleaseShape shape, std::string_view release_name, bool text,
+                                       std::string_view where) {
   GuestMemory mem = ctx.guest_memory();
   auto sr = mem.read<StringResult>(ret);
   if (!sr) return with_where(std::move(sr).error(), where);
@@ -185,9 +185,8 @@ Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Fu
   }
   std::string out(reinterpret_cast<const char*>(ctx.memory.data() + ptr), len);
   // Release before validating, so that invalid content does not leak the buffer either.
-  Result<void> freed = release_fn
-                           ? release(ctx, release_fn, shape, ptr, len, release_name)
-                           : release(ctx, ctx.free, ctx.free_shape, ptr, len, ctx.free_name);
+  Result<void> freed = release_fn ? release(ctx, release_fn, shape, ptr, len, release_name)
+                                  : release(ctx, ctx.free, ctx.free_shape, ptr, len, ctx.free_name);
   if (!freed) return std::move(freed).error();
   if (text && !is_valid_utf8(reinterpret_cast<const uint8_t*>(out.data()), out.size())) {
     return ffi_error(std::string(where) + ": guest returned a string that is not valid UTF-8");
@@ -195,8 +194,8 @@ Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Fu
   return out;
 }
 
-Result<Func> lookup_func(const Instance& instance, std::string_view name,
-                         const FuncType& expected, std::string_view signature) {
+Result<Func> lookup_func(const Instance& instance, std::string_view name, const FuncType& expected,
+                         std::string_view signature) {
   auto ext = instance.get_export(name);
   if (!ext) {
     return ffi_error("no export `" + std::string(name) + "` (the host declares " +
@@ -267,10 +266,26 @@ Result<bool> try_protocol(detail::GuestContext& ctx, const Instance& inst, Alloc
   std::string an, fn;
   FuncType at, ft;
   switch (p) {
-    case AllocProtocol::HailMary: an = "hail_mary_alloc"; fn = "hail_mary_free"; at = kI32ToI32; ft = kI32I32ToNone; break;
-    case AllocProtocol::Malloc: an = "malloc"; fn = "free"; at = kI32ToI32; ft = kI32ToNone; break;
-    case AllocProtocol::CabiRealloc: an = "cabi_realloc"; fn = "free"; at = kCabiRealloc; ft = kI32ToNone; break;
-    default: return false;
+    case AllocProtocol::HailMary:
+      an = "hail_mary_alloc";
+      fn = "hail_mary_free";
+      at = kI32ToI32;
+      ft = kI32I32ToNone;
+      break;
+    case AllocProtocol::Malloc:
+      an = "malloc";
+      fn = "free";
+      at = kI32ToI32;
+      ft = kI32ToNone;
+      break;
+    case AllocProtocol::CabiRealloc:
+      an = "cabi_realloc";
+      fn = "free";
+      at = kCabiRealloc;
+      ft = kI32ToNone;
+      break;
+    default:
+      return false;
   }
   if (!o.alloc_name.empty()) an = o.alloc_name;
   if (!o.free_name.empty()) fn = o.free_name;
@@ -359,9 +374,8 @@ Result<std::pair<Func, ReleaseShape>> Guest::resolve_release(std::string_view na
   if (!f) return ffi_error("no release export `" + std::string(name) + "`");
   auto shape = detail::release_shape_of(f->type());
   if (!shape) {
-    return ffi_error("release export `" + std::string(name) + "` has type " +
-                     to_string(f->type()) + "; expected (i32, i32) -> (), (i32) -> () or " +
-                     "(i32) -> (i32)");
+    return ffi_error("release export `" + std::string(name) + "` has type " + to_string(f->type()) +
+                     "; expected (i32, i32) -> (), (i32) -> () or " + "(i32) -> (i32)");
   }
   return std::pair{*f, *shape};
 }
@@ -371,8 +385,8 @@ Result<Func> Guest::check_destroy(std::string_view name, const std::string& void
   auto f = ctx_->instance.get_func(name);
   if (!f) return ffi_error("no destroy export `" + std::string(name) + "`");
   if (f->type() != kI32ToNone && f->type() != kI32ToI32) {
-    return ffi_error("destroy export `" + std::string(name) + "` has type " +
-                     to_string(f->type()) + "; expected (i32) -> () or (i32) -> (i32)");
+    return ffi_error("destroy export `" + std::string(name) + "` has type " + to_string(f->type()) +
+                     "; expected (i32) -> () or (i32) -> (i32)");
   }
   if (ctx_->has_contract) {
     const std::string* rec = ctx_->contract_of(name);

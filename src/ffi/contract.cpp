@@ -62,8 +62,8 @@ Result<void> verify(const Module& module, const Interface& iface) {
       continue;
     }
     if (ext->type.kind != ExternKind::Func) {
-      problems.push_back("export `" + e.name + "` is a " +
-                         std::string(to_string(ext->type.kind)) + ", not a function");
+      problems.push_back("export `" + e.name + "` is a " + std::string(to_string(ext->type.kind)) +
+                         ", not a function");
       continue;
     }
     if (ext->type.func != e.type) {
@@ -76,8 +76,8 @@ Result<void> verify(const Module& module, const Interface& iface) {
       if (it == contract->end()) {
         problems.push_back("export `" + e.name + "` is not in the module's ABI contract");
       } else if (it->signature != e.signature) {
-        problems.push_back("export `" + e.name + "`: the guest's contract says " +
-                           it->signature + ", the host declares " + e.signature);
+        problems.push_back("export `" + e.name + "`: the guest's contract says " + it->signature +
+                           ", the host declares " + e.signature);
       }
     }
   }

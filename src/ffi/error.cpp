@@ -5,7 +5,9 @@
 
 namespace hailmary::ffi {
 
-Error ffi_error(std::string message) { return Error(ErrorKind::Ffi, std::move(message)); }
+Error ffi_error(std::string message) {
+  return Error(ErrorKind::Ffi, std::move(message));
+}
 
 std::string error_code_name(uint32_t code) {
   if (const char* name = abi::error_name(code)) return name;

@@ -67,8 +67,8 @@ Result<void> GuestMemory::check(uint64_t ptr, uint64_t len, uint32_t align) cons
                      ") is outside linear memory (" + std::to_string(size) + " bytes)");
   }
   if (align > 1 && ptr % align != 0) {
-    return ffi_error("guest pointer " + hex(ptr) + " is not aligned to " +
-                     std::to_string(align) + " bytes");
+    return ffi_error("guest pointer " + hex(ptr) + " is not aligned to " + std::to_string(align) +
+                     " bytes");
   }
   return {};
 }
@@ -82,7 +82,8 @@ Result<std::vector<uint8_t>> GuestMemory::read_bytes(uint64_t ptr, uint64_t len)
 Result<std::string> GuestMemory::read_string(uint64_t ptr, uint64_t len) const {
   if (auto ok = check(ptr, len); !ok) return std::move(ok).error();
   const uint8_t* p = memory_.data() + ptr;
-  if (!is_valid_utf8(p, len)) return ffi_error("guest string at " + hex(ptr) + " is not valid UTF-8");
+  if (!is_valid_utf8(p, len))
+    return ffi_error("guest string at " + hex(ptr) + " is not valid UTF-8");
   return std::string(reinterpret_cast<const char*>(p), len);
 }
 

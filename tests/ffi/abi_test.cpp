@@ -29,8 +29,8 @@ TEST(Abi, SignatureTextNamesLayouts) {
 TEST(Abi, LoweredFuncType) {
   using hailmary::ValType;
   auto t = hailmary::ffi::detail::func_type_of<std::string(std::string_view, int64_t)>();
-  EXPECT_EQ(t.params, (std::vector<ValType>{ValType::I32, ValType::I32, ValType::I32,
-                                            ValType::I64}));
+  EXPECT_EQ(t.params,
+            (std::vector<ValType>{ValType::I32, ValType::I32, ValType::I32, ValType::I64}));
   EXPECT_TRUE(t.results.empty());
 }
 

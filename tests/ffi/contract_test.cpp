@@ -20,8 +20,9 @@ TEST(Contract, SdkGuestRecordsEveryExport) {
     return "";
   };
   EXPECT_EQ(find("greet"), "(string)->string");
-  EXPECT_EQ(find("point_add"), "(Point{x:i32@0,y:i32@4}/8:4,Point{x:i32@0,y:i32@4}/8:4)->"
-                               "Point{x:i32@0,y:i32@4}/8:4");
+  EXPECT_EQ(find("point_add"),
+            "(Point{x:i32@0,y:i32@4}/8:4,Point{x:i32@0,y:i32@4}/8:4)->"
+            "Point{x:i32@0,y:i32@4}/8:4");
   EXPECT_EQ(find("counter_increment"), "(handle<greeter::Counter>)->result<i32>");
   EXPECT_EQ(find("check"), "(i32)->status");
 }

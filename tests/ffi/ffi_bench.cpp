@@ -63,7 +63,9 @@ void BM_HostToGuest_Add_Raw(benchmark::State& state) {
 }
 BENCHMARK(BM_HostToGuest_Add_Raw);
 
-[[gnu::noinline]] int32_t native_add(int32_t a, int32_t b) { return a + b; }
+[[gnu::noinline]] int32_t native_add(int32_t a, int32_t b) {
+  return a + b;
+}
 void BM_HostToGuest_Add_Native(benchmark::State& state) {
   int32_t x = 0;
   for (auto _ : state) {
@@ -76,9 +78,9 @@ BENCHMARK(BM_HostToGuest_Add_Native);
 void BM_GuestToHost_Call(benchmark::State& state) {
   auto f = *Fixture::get().guest.func<int32_t(int32_t)>("call_host_n");
   for (auto _ : state) benchmark::DoNotOptimize(f(kHostCallsPerIteration));
-  state.counters["per_call"] = benchmark::Counter(
-      kHostCallsPerIteration, benchmark::Counter::kIsIterationInvariantRate |
-                                  benchmark::Counter::kInvert);
+  state.counters["per_call"] =
+      benchmark::Counter(kHostCallsPerIteration, benchmark::Counter::kIsIterationInvariantRate |
+                                                     benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_GuestToHost_Call);
 
@@ -89,9 +91,9 @@ void BM_GuestToHost_Native(benchmark::State& state) {
     for (int32_t i = 0; i < kHostCallsPerIteration; ++i) acc = native_host_inc(acc);
     benchmark::DoNotOptimize(acc);
   }
-  state.counters["per_call"] = benchmark::Counter(
-      kHostCallsPerIteration, benchmark::Counter::kIsIterationInvariantRate |
-                                  benchmark::Counter::kInvert);
+  state.counters["per_call"] =
+      benchmark::Counter(kHostCallsPerIteration, benchmark::Counter::kIsIterationInvariantRate |
+                                                     benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_GuestToHost_Native);
 
@@ -106,7 +108,9 @@ void BM_StringRoundTrip(benchmark::State& state) {
 }
 BENCHMARK(BM_StringRoundTrip)->Arg(1024)->Arg(1 << 20);
 
-[[gnu::noinline]] std::string native_echo(std::string_view s) { return std::string(s); }
+[[gnu::noinline]] std::string native_echo(std::string_view s) {
+  return std::string(s);
+}
 void BM_StringRoundTrip_Native(benchmark::State& state) {
   std::string s(static_cast<size_t>(state.range(0)), 'x');
   for (auto _ : state) {

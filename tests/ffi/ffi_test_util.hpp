@@ -47,4 +47,3 @@ inline bool contains(const std::string& s, std::string_view part) {
 }
 
 }  // namespace hm_test
-

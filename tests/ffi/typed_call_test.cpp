@@ -13,7 +13,8 @@ namespace {
 void define_greeter_imports(hailmary::Linker& linker) {
   ffi::define(linker, "env", "log", [](std::string_view) {});
   ffi::define(linker, "env", "twice", [](int32_t x) { return 2 * x; });
-  ffi::define(linker, "env", "decorate", [](std::string_view s) { return "<" + std::string(s) + ">"; });
+  ffi::define(linker, "env", "decorate",
+              [](std::string_view s) { return "<" + std::string(s) + ">"; });
 }
 }  // namespace
 

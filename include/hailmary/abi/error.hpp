@@ -29,15 +29,24 @@ inline constexpr uint32_t kLastKnownError = 7;
 /// The enumerator's name, or nullptr for a code the ABI does not define.
 constexpr const char* error_name(uint32_t code) {
   switch (code) {
-    case 0: return "Success";
-    case 1: return "NullPointer";
-    case 2: return "InvalidUtf8";
-    case 3: return "AllocationFailed";
-    case 4: return "InvalidInput";
-    case 5: return "InvalidHandle";
-    case 6: return "OutOfBounds";
-    case 7: return "Unaligned";
-    default: return nullptr;
+    case 0:
+      return "Success";
+    case 1:
+      return "NullPointer";
+    case 2:
+      return "InvalidUtf8";
+    case 3:
+      return "AllocationFailed";
+    case 4:
+      return "InvalidInput";
+    case 5:
+      return "InvalidHandle";
+    case 6:
+      return "OutOfBounds";
+    case 7:
+      return "Unaligned";
+    default:
+      return nullptr;
   }
 }
 

@@ -38,8 +38,8 @@ concept AbiResult = Described<T>;
 
 /// Number of core values a parameter lowers to.
 template <AbiParam T>
-inline constexpr size_t param_width =
-    (kind_of<T> == Kind::String || kind_of<T> == Kind::Bytes) ? 2 : 1;
+inline constexpr size_t param_width = (kind_of<T> == Kind::String || kind_of<T> == Kind::Bytes) ? 2
+                                                                                                : 1;
 
 template <AbiParam T>
 constexpr void lower_param(ValList& out) {
@@ -109,8 +109,7 @@ struct Signature<R(A...)> {
                 "unsupported parameter type: use a scalar (int32_t, uint32_t, int64_t, "
                 "uint64_t, float, double, bool), HailMaryError, std::string_view, "
                 "std::span<const uint8_t>, an HM_STRUCT type or Handle<T>");
-  static_assert((is_param_kind<A> && ...),
-                "a tuple, Fallible<T> or void cannot be a parameter");
+  static_assert((is_param_kind<A> && ...), "a tuple, Fallible<T> or void cannot be a parameter");
 
   using result = R;
   static constexpr bool sret = uses_sret<R>;
@@ -130,8 +129,9 @@ struct Signature<R(A...)> {
   static constexpr size_t param_count = params().n;
   static constexpr size_t result_count = results().n;
   /// Slots the raw call needs: max(params, results), at least 1.
-  static constexpr size_t slot_count =
-      param_count > result_count ? param_count : (result_count > 0 ? result_count : 1);
+  static constexpr size_t slot_count = param_count > result_count
+                                           ? param_count
+                                           : (result_count > 0 ? result_count : 1);
 
   /// "(string,i32)->result<i32>": the contract text of the signature.
   static constexpr meta::Text text() {

@@ -13,35 +13,61 @@ inline constexpr bool is_same = false;
 template <class A>
 inline constexpr bool is_same<A, A> = true;
 
-template <class T> struct remove_cvref { using type = T; };
-template <class T> struct remove_cvref<const T> { using type = T; };
-template <class T> struct remove_cvref<volatile T> { using type = T; };
-template <class T> struct remove_cvref<const volatile T> { using type = T; };
-template <class T> struct remove_cvref<T&> : remove_cvref<T> {};
-template <class T> struct remove_cvref<T&&> : remove_cvref<T> {};
+template <class T>
+struct remove_cvref {
+  using type = T;
+};
+template <class T>
+struct remove_cvref<const T> {
+  using type = T;
+};
+template <class T>
+struct remove_cvref<volatile T> {
+  using type = T;
+};
+template <class T>
+struct remove_cvref<const volatile T> {
+  using type = T;
+};
+template <class T>
+struct remove_cvref<T&> : remove_cvref<T> {};
+template <class T>
+struct remove_cvref<T&&> : remove_cvref<T> {};
 template <class T>
 using remove_cvref_t = typename remove_cvref<T>::type;
 
-template <class... T> struct TypeList {};
+template <class... T>
+struct TypeList {};
 
-template <size_t... I> struct IndexSeq {};
-template <size_t N, size_t... I> struct MakeIndexSeq : MakeIndexSeq<N - 1, N - 1, I...> {};
-template <size_t... I> struct MakeIndexSeq<0, I...> { using type = IndexSeq<I...>; };
+template <size_t... I>
+struct IndexSeq {};
+template <size_t N, size_t... I>
+struct MakeIndexSeq : MakeIndexSeq<N - 1, N - 1, I...> {};
+template <size_t... I>
+struct MakeIndexSeq<0, I...> {
+  using type = IndexSeq<I...>;
+};
 template <size_t N>
 using make_index_seq = typename MakeIndexSeq<N>::type;
 
 /// Function-type decomposition of lambdas, function pointers and function types.
-template <class F> struct Callable : Callable<decltype(&F::operator())> {};
-template <class R, class... A> struct Callable<R(A...)> {
+template <class F>
+struct Callable : Callable<decltype(&F::operator())> {};
+template <class R, class... A>
+struct Callable<R(A...)> {
   using result = R;
   using args = TypeList<A...>;
   using signature = R(A...);
   static constexpr size_t arity = sizeof...(A);
 };
-template <class R, class... A> struct Callable<R (*)(A...)> : Callable<R(A...)> {};
-template <class R, class... A> struct Callable<R (*)(A...) noexcept> : Callable<R(A...)> {};
-template <class C, class R, class... A> struct Callable<R (C::*)(A...)> : Callable<R(A...)> {};
-template <class C, class R, class... A> struct Callable<R (C::*)(A...) const> : Callable<R(A...)> {};
+template <class R, class... A>
+struct Callable<R (*)(A...)> : Callable<R(A...)> {};
+template <class R, class... A>
+struct Callable<R (*)(A...) noexcept> : Callable<R(A...)> {};
+template <class C, class R, class... A>
+struct Callable<R (C::*)(A...)> : Callable<R(A...)> {};
+template <class C, class R, class... A>
+struct Callable<R (C::*)(A...) const> : Callable<R(A...)> {};
 template <class C, class R, class... A>
 struct Callable<R (C::*)(A...) noexcept> : Callable<R(A...)> {};
 template <class C, class R, class... A>

@@ -13,11 +13,11 @@
 
 namespace hailmary::abi {
 
-#define HM_ABI_TEXTUAL_(Type, K, Name)                      \
-  template <>                                               \
-  struct AbiOf<Type> {                                      \
-    static constexpr Kind kind = Kind::K;                   \
-    static constexpr meta::Text name() { return Name; }     \
+#define HM_ABI_TEXTUAL_(Type, K, Name)                  \
+  template <>                                           \
+  struct AbiOf<Type> {                                  \
+    static constexpr Kind kind = Kind::K;               \
+    static constexpr meta::Text name() { return Name; } \
   }
 HM_ABI_TEXTUAL_(std::string_view, String, "string");
 HM_ABI_TEXTUAL_(std::string, String, "string");

@@ -35,7 +35,9 @@ struct AbiOf;
 
 /// T (without cv/ref) has an ABI mapping.
 template <class T>
-concept Described = requires { AbiOf<meta::remove_cvref_t<T>>::kind; };
+concept Described = requires {
+  AbiOf<meta::remove_cvref_t<T>>::kind;
+};
 
 template <class T>
 inline constexpr Kind kind_of = AbiOf<meta::remove_cvref_t<T>>::kind;
@@ -43,12 +45,12 @@ inline constexpr Kind kind_of = AbiOf<meta::remove_cvref_t<T>>::kind;
 // ---------------------------------------------------------------------------------------------
 // Scalars
 
-#define HM_ABI_SCALAR_(Type, Val, Name)                                  \
-  template <>                                                            \
-  struct AbiOf<Type> {                                                   \
-    static constexpr Kind kind = Kind::Scalar;                           \
-    static constexpr WasmVal val = WasmVal::Val;                         \
-    static constexpr meta::Text name() { return Name; }                  \
+#define HM_ABI_SCALAR_(Type, Val, Name)                 \
+  template <>                                           \
+  struct AbiOf<Type> {                                  \
+    static constexpr Kind kind = Kind::Scalar;          \
+    static constexpr WasmVal val = WasmVal::Val;        \
+    static constexpr meta::Text name() { return Name; } \
   }
 HM_ABI_SCALAR_(int32_t, I32, "i32");
 HM_ABI_SCALAR_(uint32_t, I32, "u32");
@@ -76,8 +78,8 @@ struct AbiOf<void> {
 
 /// A scalar that maps to exactly one core value.
 template <class T>
-concept WasmScalar = Described<T> && (kind_of<T> == Kind::Scalar || kind_of<T> == Kind::Bool ||
-                                      kind_of<T> == Kind::Status);
+concept WasmScalar = Described<T> &&
+    (kind_of<T> == Kind::Scalar || kind_of<T> == Kind::Bool || kind_of<T> == Kind::Status);
 
 /// The core type of a scalar-like type (bool and status are i32).
 template <WasmScalar T>
@@ -102,9 +104,13 @@ struct Ptr {
   constexpr explicit Ptr(uint32_t off) : offset(off) {}
 #if defined(__wasm32__)
   Ptr(T* p) : offset(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p))) {}  // NOLINT
-  T* get() const { return reinterpret_cast<T*>(static_cast<uintptr_t>(offset)); }
+  T* get() const {
+    return reinterpret_cast<T*>(static_cast<uintptr_t>(offset));
+  }
 #endif
-  constexpr bool is_null() const { return offset == 0; }
+  constexpr bool is_null() const {
+    return offset == 0;
+  }
 };
 
 template <class T>
@@ -135,11 +141,14 @@ struct Handle {
 
 template <class T>
 struct AbiOf<Handle<T>> {
-  static_assert(requires { HandleInfo<T>::name; },
-                "Handle<T>: declare the handle type with HM_HANDLE(T, \"destroy_export\") at "
-                "global scope, in a header both the host and the guest include");
+  static_assert(
+      requires { HandleInfo<T>::name; },
+      "Handle<T>: declare the handle type with HM_HANDLE(T, \"destroy_export\") at "
+      "global scope, in a header both the host and the guest include");
   static constexpr Kind kind = Kind::Handle;
-  static constexpr meta::Text name() { return meta::Text("handle<").append(HandleInfo<T>::name).append(">"); }
+  static constexpr meta::Text name() {
+    return meta::Text("handle<").append(HandleInfo<T>::name).append(">");
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -150,7 +159,7 @@ struct FieldDesc {
   const char* name;
   uint32_t offset;  ///< offsetof on the compiler at hand
   uint32_t size;
-  uint32_t align;   ///< its alignment on wasm32
+  uint32_t align;  ///< its alignment on wasm32
   const char* type_name;
 };
 
@@ -163,11 +172,11 @@ struct FieldAbi {
                 "bool, HailMaryError, Ptr<T> or Handle<T>; not size_t, long or raw pointers, "
                 "whose size differs between the host and wasm32");
 };
-#define HM_ABI_FIELD_TYPE_(Type, Size, Name)                    \
-  template <>                                                   \
-  struct FieldAbi<Type> {                                       \
-    static constexpr uint32_t size = Size, align = Size;        \
-    static constexpr const char* type_name = Name;              \
+#define HM_ABI_FIELD_TYPE_(Type, Size, Name)             \
+  template <>                                            \
+  struct FieldAbi<Type> {                                \
+    static constexpr uint32_t size = Size, align = Size; \
+    static constexpr const char* type_name = Name;       \
   }
 HM_ABI_FIELD_TYPE_(int8_t, 1, "i8");
 HM_ABI_FIELD_TYPE_(uint8_t, 1, "u8");
@@ -194,7 +203,9 @@ struct FieldAbi<Handle<T>> {
   static constexpr const char* type_name = "handle";
 };
 
-constexpr uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+constexpr uint32_t align_up(uint32_t v, uint32_t a) {
+  return (v + a - 1) / a * a;
+}
 
 /// The wasm32 C layout of the listed fields: every listed offset must equal the offset the
 /// C rules give, and the size must equal the padded end of the last field (so no field is
@@ -220,8 +231,8 @@ constexpr LayoutCheck check_layout(const FieldDesc* fields, size_t n, size_t act
 }
 
 /// "Name{a:i32@0,b:f64@8}/16:8": the contract text of a struct, layout included.
-constexpr meta::Text struct_text(const char* name, const FieldDesc* fields, size_t n,
-                                 uint32_t size, uint32_t align) {
+constexpr meta::Text struct_text(const char* name, const FieldDesc* fields, size_t n, uint32_t size,
+                                 uint32_t align) {
   meta::Text t;
   t.append(name).append("{");
   for (size_t i = 0; i < n; ++i) {
@@ -259,56 +270,59 @@ constexpr meta::Text struct_text(const char* name, const FieldDesc* fields, size
                                  HM_ABI_FE_5, HM_ABI_FE_4, HM_ABI_FE_3, HM_ABI_FE_2,         \
                                  HM_ABI_FE_1)(m, T, __VA_ARGS__))
 // clang-format on
-#define HM_ABI_FIELD_(T, f)                                                                 \
-  ::hailmary::abi::FieldDesc {                                                              \
-    #f, static_cast<uint32_t>(__builtin_offsetof(T, f)),                                    \
-        ::hailmary::abi::FieldAbi<decltype(T::f)>::size,                                    \
-        ::hailmary::abi::FieldAbi<decltype(T::f)>::align,                                   \
-        ::hailmary::abi::FieldAbi<decltype(T::f)>::type_name                                \
+#define HM_ABI_FIELD_(T, f)                                     \
+  ::hailmary::abi::FieldDesc {                                  \
+#f, static_cast < uint32_t>(__builtin_offsetof(T, f)),      \
+        ::hailmary::abi::FieldAbi < decltype(T::f)> ::size,     \
+        ::hailmary::abi::FieldAbi < decltype(T::f)> ::align,    \
+        ::hailmary::abi::FieldAbi < decltype(T::f)> ::type_name \
   }
 
 /// Declares a `repr(C)` struct that crosses the boundary, with its contract name. List every
 /// field, in declaration order. Use at global scope, in a header shared by host and guest.
 /// The wasm32 layout (offsets, size, alignment) is checked at compile time on both sides.
-#define HM_STRUCT_AS(Type, Name, ...)                                                          \
-  template <>                                                                                  \
-  struct hailmary::abi::AbiOf<Type> {                                                          \
-    static constexpr ::hailmary::abi::Kind kind = ::hailmary::abi::Kind::Struct;              \
-    static constexpr ::hailmary::abi::FieldDesc fields[] = {                                  \
-        HM_ABI_FOR_EACH_(HM_ABI_FIELD_, Type, __VA_ARGS__)};                                   \
-    static constexpr size_t field_count = sizeof(fields) / sizeof(fields[0]);                 \
-    static constexpr uint32_t size = sizeof(Type);                                             \
-    static constexpr uint32_t align = alignof(Type);                                           \
-    static constexpr ::hailmary::abi::meta::Text name() {                                      \
-      return ::hailmary::abi::struct_text(Name, fields, field_count, size, align);            \
-    }                                                                                          \
-  };                                                                                           \
-  static_assert(__is_trivially_copyable(Type),                                                 \
-                "HM_STRUCT(" #Type "): the type must be trivially copyable: it crosses the "  \
-                "boundary as bytes");                                                          \
-  static_assert(::hailmary::abi::check_layout(::hailmary::abi::AbiOf<Type>::fields,           \
-                                              ::hailmary::abi::AbiOf<Type>::field_count,      \
-                                              sizeof(Type))                                    \
-                    .offsets_ok,                                                               \
-                "HM_STRUCT(" #Type "): field offsets differ from the wasm32 C layout: list "  \
-                "every field in declaration order");                                           \
-  static_assert(::hailmary::abi::check_layout(::hailmary::abi::AbiOf<Type>::fields,           \
-                                              ::hailmary::abi::AbiOf<Type>::field_count,      \
-                                              sizeof(Type))                                    \
-                    .size_ok,                                                                  \
-                "HM_STRUCT(" #Type "): sizeof differs from the wasm32 C layout: a field is "  \
-                "missing from the list")
+#define HM_STRUCT_AS(Type, Name, ...)                                                        \
+  template <>                                                                                \
+  struct hailmary::abi::AbiOf<Type> {                                                        \
+    static constexpr ::hailmary::abi::Kind kind = ::hailmary::abi::Kind::Struct;             \
+    static constexpr ::hailmary::abi::FieldDesc fields[] = {                                 \
+        HM_ABI_FOR_EACH_(HM_ABI_FIELD_, Type, __VA_ARGS__)};                                 \
+    static constexpr size_t field_count = sizeof(fields) / sizeof(fields[0]);                \
+    static constexpr uint32_t size = sizeof(Type);                                           \
+    static constexpr uint32_t align = alignof(Type);                                         \
+    static constexpr ::hailmary::abi::meta::Text name() {                                    \
+      return ::hailmary::abi::struct_text(Name, fields, field_count, size, align);           \
+    }                                                                                        \
+  };                                                                                         \
+  static_assert(__is_trivially_copyable(Type),                                               \
+                "HM_STRUCT(" #Type                                                           \
+                "): the type must be trivially copyable: it crosses the "                    \
+                "boundary as bytes");                                                        \
+  static_assert(                                                                             \
+      ::hailmary::abi::check_layout(::hailmary::abi::AbiOf<Type>::fields,                    \
+                                    ::hailmary::abi::AbiOf<Type>::field_count, sizeof(Type)) \
+          .offsets_ok,                                                                       \
+      "HM_STRUCT(" #Type                                                                     \
+      "): field offsets differ from the wasm32 C layout: list "                              \
+      "every field in declaration order");                                                   \
+  static_assert(                                                                             \
+      ::hailmary::abi::check_layout(::hailmary::abi::AbiOf<Type>::fields,                    \
+                                    ::hailmary::abi::AbiOf<Type>::field_count, sizeof(Type)) \
+          .size_ok,                                                                          \
+      "HM_STRUCT(" #Type                                                                     \
+      "): sizeof differs from the wasm32 C layout: a field is "                              \
+      "missing from the list")
 
 /// HM_STRUCT(Type, fields...): HM_STRUCT_AS with the type's spelling as its contract name.
 #define HM_STRUCT(Type, ...) HM_STRUCT_AS(Type, #Type, __VA_ARGS__)
 
 /// Declares a handle type (usually an incomplete tag type on the host) and the guest export
 /// that destroys it, `void destroy(Handle<T>)` or `HailMaryError destroy(Handle<T>)`.
-#define HM_HANDLE(Type, DestroyExport)                      \
-  template <>                                               \
-  struct hailmary::abi::HandleInfo<Type> {                  \
-    static constexpr const char* name = #Type;              \
-    static constexpr const char* destroy = DestroyExport;   \
+#define HM_HANDLE(Type, DestroyExport)                    \
+  template <>                                             \
+  struct hailmary::abi::HandleInfo<Type> {                \
+    static constexpr const char* name = #Type;            \
+    static constexpr const char* destroy = DestroyExport; \
   }
 
 // ---------------------------------------------------------------------------------------------

@@ -42,7 +42,8 @@ class Interface {
   /// Expect export `name` callable as `Sig`, e.g. func<std::string(std::string_view)>("greet").
   template <class Sig>
   Interface& func(std::string name) {
-    entries_.push_back({std::move(name), detail::signature_text<Sig>(), detail::func_type_of<Sig>()});
+    entries_.push_back(
+        {std::move(name), detail::signature_text<Sig>(), detail::func_type_of<Sig>()});
     return *this;
   }
   const std::vector<Entry>& entries() const noexcept { return entries_; }

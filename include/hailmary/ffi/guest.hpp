@@ -7,8 +7,8 @@
 #include <string_view>
 #include <utility>
 
-#include "hailmary/ffi/contract.hpp"
 #include "hailmary/ffi/context.hpp"
+#include "hailmary/ffi/contract.hpp"
 #include "hailmary/ffi/typed_func.hpp"
 #include "hailmary/linker.hpp"
 

@@ -39,7 +39,7 @@ struct HostFnShape<F, abi::meta::TypeList<A...>> {
   using args = abi::meta::TypeList<A...>;
 };
 template <class F, class First, class... A>
-  requires std::is_same_v<First, Caller&>
+requires std::is_same_v<First, Caller&>
 struct HostFnShape<F, abi::meta::TypeList<First, A...>> {
   static constexpr bool with_caller = true;
   using args = abi::meta::TypeList<A...>;
@@ -52,27 +52,25 @@ struct ArgStore {
   using type = bare_t<A>;
 };
 template <class A>
-  requires(abi::kind_of<A> == abi::Kind::String)
-struct ArgStore<A> {
-  using type = std::conditional_t<std::is_same_v<bare_t<A>, std::string>, std::string,
-                                  std::string_view>;
+requires(abi::kind_of<A> == abi::Kind::String) struct ArgStore<A> {
+  using type =
+      std::conditional_t<std::is_same_v<bare_t<A>, std::string>, std::string, std::string_view>;
 };
 template <class A>
-  requires(abi::kind_of<A> == abi::Kind::Bytes)
-struct ArgStore<A> {
+requires(abi::kind_of<A> == abi::Kind::Bytes) struct ArgStore<A> {
   using type = std::conditional_t<std::is_same_v<bare_t<A>, std::vector<uint8_t>>,
                                   std::vector<uint8_t>, std::span<const uint8_t>>;
 };
 
 template <class A>
-inline constexpr bool needs_memory = abi::kind_of<A> == abi::Kind::String ||
-                                     abi::kind_of<A> == abi::Kind::Bytes ||
-                                     abi::kind_of<A> == abi::Kind::Struct;
+inline constexpr bool needs_memory =
+    abi::kind_of<A> == abi::Kind::String || abi::kind_of<A> == abi::Kind::Bytes ||
+    abi::kind_of<A> == abi::Kind::Struct;
 
 /// Decodes one argument from its slots; on failure returns the error to trap with.
 template <class A>
-std::optional<Error> fetch_arg(const Memory* mem, const uint64_t* slots, size_t off,
-                               size_t index, typename ArgStore<A>::type& out) {
+std::optional<Error> fetch_arg(const Memory* mem, const uint64_t* slots, size_t off, size_t index,
+                               typename ArgStore<A>::type& out) {
   constexpr abi::Kind k = abi::kind_of<A>;
   if constexpr (k == abi::Kind::String || k == abi::Kind::Bytes) {
     auto ptr = static_cast<uint32_t>(slots[off]);
@@ -137,8 +135,8 @@ struct HostThunk {
 
   template <size_t... I>
   static void fetch_all(const Memory* mem, const uint64_t* slots,
-                        std::tuple<typename ArgStore<A>::type...>& args,
-                        std::optional<Error>& err, std::index_sequence<I...>) {
+                        std::tuple<typename ArgStore<A>::type...>& args, std::optional<Error>& err,
+                        std::index_sequence<I...>) {
     ((err ? void()
           : void(err = fetch_arg<A>(mem, slots, abi::param_offset<S::sret, bare_t<A>...>(I), I,
                                     std::get<I>(args)))),
@@ -147,8 +145,7 @@ struct HostThunk {
 
   template <size_t... I>
   static bool invoke(F& f, Caller& caller, const std::optional<Memory>& mem, uint64_t* slots,
-                     std::tuple<typename ArgStore<A>::type...>& args,
-                     std::index_sequence<I...>) {
+                     std::tuple<typename ArgStore<A>::type...>& args, std::index_sequence<I...>) {
     auto run = [&]() -> decltype(auto) {
       if constexpr (WithCaller) {
         return f(caller, std::get<I>(args)...);
@@ -179,10 +176,12 @@ struct HostThunk {
   static bool store(Caller& caller, const std::optional<Memory>& mem, uint64_t* slots, V&& v) {
     constexpr abi::Kind k = abi::kind_of<R>;
     if constexpr (k == abi::Kind::Tuple) {
-      std::apply([&](const auto&... e) {
-        size_t i = 0;
-        ((slots[i++] = to_slot(e)), ...);
-      }, v);
+      std::apply(
+          [&](const auto&... e) {
+            size_t i = 0;
+            ((slots[i++] = to_slot(e)), ...);
+          },
+          v);
       return true;
     } else if constexpr (k == abi::Kind::String || k == abi::Kind::Bytes) {
       auto ret = static_cast<uint32_t>(slots[0]);

@@ -19,8 +19,8 @@
 namespace hailmary::ffi {
 
 using abi::Fallible;
-using abi::Handle;
 using abi::HailMaryError;
+using abi::Handle;
 using abi::Ptr;
 using abi::StringResult;
 
@@ -35,18 +35,15 @@ struct HostArg {
   using type = bare_t<A>;
 };
 template <class A>
-  requires(abi::kind_of<A> == abi::Kind::String)
-struct HostArg<A> {
+requires(abi::kind_of<A> == abi::Kind::String) struct HostArg<A> {
   using type = std::string_view;
 };
 template <class A>
-  requires(abi::kind_of<A> == abi::Kind::Bytes)
-struct HostArg<A> {
+requires(abi::kind_of<A> == abi::Kind::Bytes) struct HostArg<A> {
   using type = std::span<const uint8_t>;
 };
 template <class A>
-  requires(abi::kind_of<A> == abi::Kind::Struct)
-struct HostArg<A> {
+requires(abi::kind_of<A> == abi::Kind::Struct) struct HostArg<A> {
   using type = const bare_t<A>&;
 };
 template <class A>
@@ -58,28 +55,25 @@ struct HostReturn {
   using type = bare_t<R>;
 };
 template <class R>
-  requires(abi::kind_of<R> == abi::Kind::Void || abi::kind_of<R> == abi::Kind::Status)
-struct HostReturn<R> {
+requires(abi::kind_of<R> == abi::Kind::Void ||
+         abi::kind_of<R> == abi::Kind::Status) struct HostReturn<R> {
   using type = void;
 };
 template <class R>
-  requires(abi::kind_of<R> == abi::Kind::String)
-struct HostReturn<R> {
+requires(abi::kind_of<R> == abi::Kind::String) struct HostReturn<R> {
   static_assert(std::is_same_v<bare_t<R>, std::string>,
                 "declare string results as std::string: the host copies the guest's bytes out "
                 "and frees them, so it cannot return a view");
   using type = std::string;
 };
 template <class R>
-  requires(abi::kind_of<R> == abi::Kind::Bytes)
-struct HostReturn<R> {
+requires(abi::kind_of<R> == abi::Kind::Bytes) struct HostReturn<R> {
   static_assert(std::is_same_v<bare_t<R>, std::vector<uint8_t>>,
                 "declare byte results as std::vector<uint8_t>: the host copies them out");
   using type = std::vector<uint8_t>;
 };
 template <class R>
-  requires(abi::kind_of<R> == abi::Kind::Fallible)
-struct HostReturn<R> {
+requires(abi::kind_of<R> == abi::Kind::Fallible) struct HostReturn<R> {
   using type = typename abi::AbiOf<bare_t<R>>::value_type;
 };
 template <class R>
@@ -141,7 +135,9 @@ Tuple tuple_from_slots(const uint64_t* slots, std::index_sequence<I...>) {
   return Tuple{from_slot<std::tuple_element_t<I, Tuple>>(slots[I])...};
 }
 
-inline ValType to_val_type(abi::WasmVal v) { return static_cast<ValType>(v); }
+inline ValType to_val_type(abi::WasmVal v) {
+  return static_cast<ValType>(v);
+}
 
 /// The core wasm type a C++ signature lowers to.
 template <class Sig>

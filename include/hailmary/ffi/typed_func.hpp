@@ -47,14 +47,13 @@ class CallBuffers {
 
 /// Copies `bytes` into a fresh guest buffer (at least one byte, so that even an empty string
 /// has a valid non-null pointer).
-Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t size,
-                                 uint32_t align);
+Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t size, uint32_t align);
 
 /// Reads a StringResult at `ret`, copies the bytes out, releases the guest buffer, checks the
 /// error code, bounds and (for text) UTF-8.
 Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Func& release,
-                                       ReleaseShape shape, std::string_view release_name,
-                                       bool text, std::string_view where);
+                                       ReleaseShape shape, std::string_view release_name, bool text,
+                                       std::string_view where);
 
 }  // namespace detail
 
@@ -218,8 +217,8 @@ class TypedFunc<R(A...)> {
 
 namespace detail {
 /// Checks that `name` is a function export of type `expected`; the error names both types.
-Result<Func> lookup_func(const Instance& instance, std::string_view name,
-                         const FuncType& expected, std::string_view signature);
+Result<Func> lookup_func(const Instance& instance, std::string_view name, const FuncType& expected,
+                         std::string_view signature);
 }  // namespace detail
 
 /// A typed handle to a scalar-only export, without a Guest (no memory or allocator needed).
@@ -228,8 +227,8 @@ Result<TypedFunc<Sig>> typed(const Instance& instance, std::string_view name) {
   static_assert(!TypedFunc<Sig>::kNeedsGuest,
                 "this signature passes strings, bytes or structs, or returns through a return "
                 "area: look it up with Guest::func, which knows the guest's memory and allocator");
-  auto f = detail::lookup_func(instance, name, TypedFunc<Sig>::wasm_type(),
-                               TypedFunc<Sig>::signature());
+  auto f =
+      detail::lookup_func(instance, name, TypedFunc<Sig>::wasm_type(), TypedFunc<Sig>::signature());
   if (!f) return std::move(f).error();
   return TypedFunc<Sig>(*f, nullptr, std::string(name));
 }

@@ -50,7 +50,9 @@ inline uint32_t size_class(uint32_t size) {
   if (size <= 8) return 3;
   return 32u - static_cast<uint32_t>(__builtin_clz(size - 1));
 }
-inline uint32_t tag_of(uint32_t user) { return kTagSeed ^ user; }
+inline uint32_t tag_of(uint32_t user) {
+  return kTagSeed ^ user;
+}
 
 inline void* heap_alloc(uint32_t size) {
   if (size == 0 || size > 0x7FFF'0000u) return nullptr;
@@ -60,14 +62,17 @@ inline void* heap_alloc(uint32_t size) {
     user = heap.free_lists[c];
     heap.free_lists[c] = *reinterpret_cast<uint32_t*>(static_cast<uintptr_t>(user));
   } else {
-    if (heap.top == 0) heap.top = (static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__heap_base)) + 7u) & ~7u;
+    if (heap.top == 0)
+      heap.top = (static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__heap_base)) + 7u) & ~7u;
     uint64_t block = kHeader + (uint64_t{1} << c);
     uint64_t end = heap.top + block;
     if (end > 0xFFFF'FFFFull) return nullptr;
     uint32_t have = memory_bytes();
     if (end > have) {
       uint64_t pages = (end - have + 65535) / 65536;
-      if (__builtin_wasm_memory_grow(0, static_cast<uint32_t>(pages)) == static_cast<__SIZE_TYPE__>(-1)) return nullptr;
+      if (__builtin_wasm_memory_grow(0, static_cast<uint32_t>(pages)) ==
+          static_cast<__SIZE_TYPE__>(-1))
+        return nullptr;
     }
     user = heap.top + kHeader;
     heap.top = static_cast<uint32_t>(end);
@@ -86,7 +91,7 @@ inline void heap_free(void* p, uint32_t size) {
   if ((user & 7u) != 0 || user < kHeader + 8 || user >= heap.top) __builtin_trap();
   auto* h = reinterpret_cast<BlockHeader*>(static_cast<uintptr_t>(user - kHeader));
   if (h->tag != tag_of(user)) __builtin_trap();
-  if (h->state != kLive) __builtin_trap();  // double free
+  if (h->state != kLive) __builtin_trap();                               // double free
   if (size != 0 && size_class(size) != h->size_class) __builtin_trap();  // wrong size
   h->state = kFree;
   *reinterpret_cast<uint32_t*>(p) = heap.free_lists[h->size_class];
@@ -132,8 +137,9 @@ hail_mary_free(void* ptr, uint32_t size) {
   hailmary::guest::detail::heap_free(ptr, size);
 }
 /// Live allocations made through hail_mary_alloc (for leak tests).
-extern "C" [[gnu::weak, gnu::used, clang::export_name("hail_mary_live_allocations")]] inline uint32_t
-hail_mary_live_allocations() {
+extern "C"
+    [[gnu::weak, gnu::used, clang::export_name("hail_mary_live_allocations")]] inline uint32_t
+    hail_mary_live_allocations() {
   return hailmary::guest::detail::live_allocations;
 }
 #endif

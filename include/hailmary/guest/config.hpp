@@ -44,6 +44,11 @@ inline bool in_bounds(uint32_t ptr, uint32_t len) {
 }
 
 inline void copy_bytes(void* dst, const void* src, uint32_t n) {
+#if defined(__wasm_bulk_memory__)
+  // One memory.copy instruction: the engine copies natively instead of interpreting a loop.
+  __builtin_memcpy(dst, src, n);
+  return;
+#endif
   auto* d = static_cast<unsigned char*>(dst);
   auto* s = static_cast<const unsigned char*>(src);
   for (uint32_t i = 0; i < n; ++i) d[i] = s[i];
@@ -52,6 +57,14 @@ inline void copy_bytes(void* dst, const void* src, uint32_t n) {
 inline bool is_valid_utf8(const unsigned char* s, uint32_t n) {
   uint32_t i = 0;
   while (i < n) {
+    // ASCII fast path, 8 bytes per step (an interpreted byte loop is the cost that matters).
+    while (i + 8 <= n) {
+      uint64_t w;
+      __builtin_memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080ull) != 0) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       ++i;

@@ -34,8 +34,8 @@ struct ExportTraits {
                                     abi::meta::IndexSeq<I...>) {
       HailMaryError err = HailMaryError::Success;
       ((err == HailMaryError::Success
-            ? void(err = decode<A>(raw, abi::param_offset<sig::sret, bare_t<A>...>(I),
-                                   get<I>(args)))
+            ? void(err =
+                       decode<A>(raw, abi::param_offset<sig::sret, bare_t<A>...>(I), get<I>(args)))
             : void()),
        ...);
       return err;
@@ -60,8 +60,7 @@ struct ExportTraits {
     }
 
     template <class Ret, size_t... I>
-    static Ret call(const F& fn, void* sret, Tuple<bare_t<A>...>& args,
-                    abi::meta::IndexSeq<I...>) {
+    static Ret call(const F& fn, void* sret, Tuple<bare_t<A>...>& args, abi::meta::IndexSeq<I...>) {
       constexpr Kind k = kind_of<R>;
       if constexpr (k == Kind::Void) {
         fn(static_cast<A>(get<I>(args))...);
@@ -130,24 +129,24 @@ struct Emitter {
 /// (guest::Bytes, std::span<const uint8_t>), HM_STRUCT types. Results: those, guest::String,
 /// guest::Result<T>, Fallible<T>. Arguments are validated (null, bounds, alignment, UTF-8)
 /// before `fn` runs. Use at namespace scope.
-#define HM_EXPORT(name, ...)                                                                  \
-  namespace hm_export_##name {                                                                \
-  inline constexpr auto fn = __VA_ARGS__;                                                     \
-  using Traits = ::hailmary::guest::detail::ExportTraits<decltype(fn)>;                       \
-  template <class Sig>                                                                        \
-  struct Thunk;                                                                               \
-  template <class R, class... P>                                                              \
-  struct Thunk<R(P...)> {                                                                     \
-    [[clang::export_name(#name)]] static R call(P... p) {                                     \
-      return Traits::build::template invoke<R>(fn, p...);                                     \
-    }                                                                                         \
-  };                                                                                          \
-  template struct Thunk<Traits::lowered>;                                                     \
-  inline constexpr ::hailmary::abi::meta::Text record =                                       \
-      ::hailmary::guest::detail::make_record(#name, Traits::sig::text());                    \
-  [[gnu::used]] static void emit_contract() {                                                                 \
-    ::hailmary::guest::detail::Emitter<record>::emit_all(                                     \
-        ::hailmary::abi::meta::make_index_seq<record.size>{});                                \
-  }                                                                                           \
-  }                                                                                           \
+#define HM_EXPORT(name, ...)                                                \
+  namespace hm_export_##name {                                              \
+    inline constexpr auto fn = __VA_ARGS__;                                 \
+    using Traits = ::hailmary::guest::detail::ExportTraits<decltype(fn)>;   \
+    template <class Sig>                                                    \
+    struct Thunk;                                                           \
+    template <class R, class... P>                                          \
+    struct Thunk<R(P...)> {                                                 \
+      [[clang::export_name(#name)]] static R call(P... p) {                 \
+        return Traits::build::template invoke<R>(fn, p...);                 \
+      }                                                                     \
+    };                                                                      \
+    template struct Thunk<Traits::lowered>;                                 \
+    inline constexpr ::hailmary::abi::meta::Text record =                   \
+        ::hailmary::guest::detail::make_record(#name, Traits::sig::text()); \
+    [[gnu::used]] static void emit_contract() {                             \
+      ::hailmary::guest::detail::Emitter<record>::emit_all(                 \
+          ::hailmary::abi::meta::make_index_seq<record.size>{});            \
+    }                                                                       \
+  }                                                                         \
   static_assert(true, "")

@@ -7,7 +7,9 @@
 
 #if !HM_GUEST_HOSTED
 // Placement new without <new>.
-inline void* operator new(__SIZE_TYPE__, void* p) noexcept { return p; }
+inline void* operator new(__SIZE_TYPE__, void* p) noexcept {
+  return p;
+}
 #endif
 
 namespace hailmary::guest {

@@ -95,13 +95,13 @@ struct Import<Raw, R(A...)> {
 /// Declares `cname`, a callable for the host function module.name of C++ signature Sig (the
 /// same signature the host passes to ffi::define). String and byte results arrive as
 /// guest::Result<guest::String>. Use at namespace scope.
-#define HM_IMPORT(module, name, cname, ...)                                        \
-  namespace hm_import_##cname {                                                    \
-  template <class Sig>                                                             \
-  struct Raw;                                                                      \
-  template <class R, class... P>                                                   \
-  struct Raw<R(P...)> {                                                            \
-    [[clang::import_module(module), clang::import_name(name)]] static R call(P...); \
-  };                                                                               \
-  }                                                                                \
+#define HM_IMPORT(module, name, cname, ...)                                           \
+  namespace hm_import_##cname {                                                       \
+    template <class Sig>                                                              \
+    struct Raw;                                                                       \
+    template <class R, class... P>                                                    \
+    struct Raw<R(P...)> {                                                             \
+      [[clang::import_module(module), clang::import_name(name)]] static R call(P...); \
+    };                                                                                \
+  }                                                                                   \
   inline constexpr ::hailmary::guest::detail::Import<hm_import_##cname::Raw, __VA_ARGS__> cname {}

@@ -12,11 +12,24 @@ template <class T>
 using bare_t = abi::meta::remove_cvref_t<T>;
 
 /// The C type clang uses for each core type at the wasm32 C ABI level.
-template <WasmVal V> struct CType;
-template <> struct CType<WasmVal::I32> { using type = uint32_t; };
-template <> struct CType<WasmVal::I64> { using type = uint64_t; };
-template <> struct CType<WasmVal::F32> { using type = float; };
-template <> struct CType<WasmVal::F64> { using type = double; };
+template <WasmVal V>
+struct CType;
+template <>
+struct CType<WasmVal::I32> {
+  using type = uint32_t;
+};
+template <>
+struct CType<WasmVal::I64> {
+  using type = uint64_t;
+};
+template <>
+struct CType<WasmVal::F32> {
+  using type = float;
+};
+template <>
+struct CType<WasmVal::F64> {
+  using type = double;
+};
 
 /// The core-level function type of a lowered signature.
 template <class S, class Seq>
@@ -29,9 +42,13 @@ struct LoweredImpl<S, abi::meta::IndexSeq<I...>> {
                 "multi-value results cannot cross the guest's C ABI (clang's wasm32 ABI returns "
                 "one value); return an HM_STRUCT instead");
   template <size_t N, bool = (N > 0)>
-  struct Ret { using type = void; };
+  struct Ret {
+    using type = void;
+  };
   template <size_t N>
-  struct Ret<N, true> { using type = typename CType<r.v[0]>::type; };
+  struct Ret<N, true> {
+    using type = typename CType<r.v[0]>::type;
+  };
   using type = typename Ret<r.n>::type(typename CType<p.v[I]>::type...);
 };
 template <class S>
@@ -68,7 +85,8 @@ inline T from_raw(uint64_t r) {
     return static_cast<uint32_t>(r) != 0;
   } else if constexpr (abi::meta::is_same<T, HailMaryError>) {
     return static_cast<HailMaryError>(static_cast<uint32_t>(r));
-  } else if constexpr (requires { T().bits; } || requires { T().offset; }) {
+  } else if constexpr (
+      requires { T().bits; } || requires { T().offset; }) {
     return T(static_cast<uint32_t>(r));
   } else if constexpr (sizeof(T) <= 4) {
     return static_cast<T>(static_cast<uint32_t>(r));
@@ -166,7 +184,10 @@ inline void write_string(StringResult* out, String&& s) {
 template <class U>
 inline void write_text_result(StringResult* out, U&& u) {
   using B = bare_t<U>;
-  if constexpr (requires { u.ok(); u.value(); }) {  // guest::Result<T>
+  if constexpr (requires {
+                  u.ok();
+                  u.value();
+                }) {  // guest::Result<T>
     if (!u.ok()) {
       *out = StringResult{Ptr<char>(), 0, u.error()};
       return;

@@ -19,13 +19,25 @@ struct Str {
   constexpr Str(const char (&lit)[N]) : ptr(lit), len(N - 1) {}  // NOLINT: literals convert
 #if HM_GUEST_HOSTED
   Str(std::string_view s) : ptr(s.data()), len(static_cast<uint32_t>(s.size())) {}  // NOLINT
-  operator std::string_view() const { return {ptr, len}; }  // NOLINT
+  operator std::string_view() const {
+    return {ptr, len};
+  }  // NOLINT
 #endif
-  constexpr const char* data() const { return ptr; }
-  constexpr uint32_t size() const { return len; }
-  constexpr bool empty() const { return len == 0; }
-  constexpr const char* begin() const { return ptr; }
-  constexpr const char* end() const { return ptr + len; }
+  constexpr const char* data() const {
+    return ptr;
+  }
+  constexpr uint32_t size() const {
+    return len;
+  }
+  constexpr bool empty() const {
+    return len == 0;
+  }
+  constexpr const char* begin() const {
+    return ptr;
+  }
+  constexpr const char* end() const {
+    return ptr + len;
+  }
   friend constexpr bool operator==(Str a, Str b) {
     if (a.len != b.len) return false;
     for (uint32_t i = 0; i < a.len; ++i)
@@ -49,7 +61,9 @@ class String {
   String() = default;
   explicit String(Str s) { assign(s.ptr, s.len); }
   String(const char* p, uint32_t n) { assign(p, n); }
-  String(String&& o) : ptr_(o.ptr_), len_(o.len_), cap_(o.cap_) { o.ptr_ = nullptr, o.len_ = o.cap_ = 0; }
+  String(String&& o) : ptr_(o.ptr_), len_(o.len_), cap_(o.cap_) {
+    o.ptr_ = nullptr, o.len_ = o.cap_ = 0;
+  }
   String& operator=(String&& o) {
     if (this != &o) {
       reset();
@@ -122,11 +136,11 @@ class Result {
   Result(T value) : value_(static_cast<T&&>(value)) {}  // NOLINT
   Result(HailMaryError error) : error_(error) {}        // NOLINT
   template <class U>
-    requires(!abi::meta::is_same<abi::meta::remove_cvref_t<U>, T> &&
-             !abi::meta::is_same<abi::meta::remove_cvref_t<U>, HailMaryError> &&
-             !abi::meta::is_same<abi::meta::remove_cvref_t<U>, Result> &&
-             requires(U&& u) { T(static_cast<U&&>(u)); })
-  Result(U&& u) : value_(static_cast<U&&>(u)) {}  // NOLINT
+  requires(!abi::meta::is_same<abi::meta::remove_cvref_t<U>, T> &&
+           !abi::meta::is_same<abi::meta::remove_cvref_t<U>, HailMaryError> &&
+           !abi::meta::is_same<abi::meta::remove_cvref_t<U>, Result> &&
+           requires(U && u) { T(static_cast<U&&>(u)); }) Result(U&& u)
+      : value_(static_cast<U&&>(u)) {}  // NOLINT
   bool ok() const { return error_ == HailMaryError::Success; }
   HailMaryError error() const { return error_; }
   T& value() { return value_; }
