@@ -19,13 +19,15 @@ fi
 
 release_status="not run"
 asan_status="not run"
+release_secs=0
+asan_secs=0
 failed=0
 
 summary() {
   local rc=$? verdict=PASS
   # set -e may end the script early (configure/build errors): the exit code tells.
   if [[ $rc -ne 0 || $failed -ne 0 ]]; then verdict=FAIL; fi
-  echo "test.sh: ${verdict} — release: ${release_status}; sanitize: ${asan_status}; $((SECONDS - start))s"
+  echo "test.sh: ${verdict} — release: ${release_status} (${release_secs}s); sanitize: ${asan_status} (${asan_secs}s); total $((SECONDS - start))s"
 }
 trap summary EXIT
 
@@ -43,6 +45,7 @@ ctest_result() {
 
 # ---- 1. Release -------------------------------------------------------------------------------
 echo "==> Release build (build/)"
+phase_start=$SECONDS
 release_status="configure failed"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 release_status="build failed"
@@ -56,12 +59,14 @@ else
   release_status="$(ctest_result "$release_log")"
   failed=1
 fi
+release_secs=$((SECONDS - phase_start))
 
 # ---- 2. Sanitizers ----------------------------------------------------------------------------
 if [[ "${HM_SKIP_ASAN:-0}" == 1 ]]; then
   asan_status="skipped (HM_SKIP_ASAN=1)"
 else
   echo "==> ASan/UBSan build (build-asan/)"
+  phase_start=$SECONDS
   asan_status="configure failed"
   # -O1: sanitizer builds compile faster and keep useful stacks; asserts stay on (no NDEBUG).
   cmake -S . -B build-asan -G Ninja -DHM_SANITIZE=ON -DHM_BUILD_BENCH=OFF \
@@ -86,6 +91,7 @@ else
     asan_status="$(ctest_result "$asan_log")"
     failed=1
   fi
+  asan_secs=$((SECONDS - phase_start))
 fi
 
 exit $failed
