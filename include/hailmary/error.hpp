@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -117,13 +118,21 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+/// Success is one null pointer, so the hot path (a call that did not trap) stays cheap.
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
-  Result(Error error) : error_(std::move(error)) {}  // NOLINT
+  Result() noexcept = default;
+  Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}  // NOLINT
+  Result(const Result& other) : error_(other.error_ ? std::make_unique<Error>(*other.error_) : nullptr) {}
+  Result(Result&&) noexcept = default;
+  Result& operator=(const Result& other) {
+    if (this != &other) error_ = other.error_ ? std::make_unique<Error>(*other.error_) : nullptr;
+    return *this;
+  }
+  Result& operator=(Result&&) noexcept = default;
 
-  bool ok() const noexcept { return !error_.has_value(); }
+  bool ok() const noexcept { return error_ == nullptr; }
   explicit operator bool() const noexcept { return ok(); }
   void value() const {}
   const Error& error() const& { return *error_; }
@@ -131,7 +140,7 @@ class [[nodiscard]] Result<void> {
   Error&& error() && { return std::move(*error_); }
 
  private:
-  std::optional<Error> error_;
+  std::unique_ptr<Error> error_;
 };
 
 }  // namespace hailmary

@@ -48,6 +48,9 @@ Error make_trap(StoreData& s, TrapKind kind, FuncInst* current, uint32_t base_de
 /// Runs wasm function `entry` whose frame (arguments in place) starts at `fp`.
 /// With entry == nullptr, only publishes the handler table through `table_out`.
 bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** table_out) noexcept {
+  if (!entry) {
+    // Published once through handler_offsets(); kept out of the hot entry path so calls
+    // don't pass a static-initialisation guard.
 #define HM_OFFSET(label) \
   static_cast<int32_t>(static_cast<const char*>(&&label) - static_cast<const char*>(&&L_base))
   static const int32_t kOffsets[] = {
@@ -77,7 +80,6 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
 #undef HM_X
   };
   static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == static_cast<size_t>(Op::Count));
-  if (!entry) {
     *table_out = kOffsets;
     return true;
   }
@@ -90,7 +92,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
   CallFrame* const frames = s.frames.get();
-  const uint32_t max_depth = s.engine.config().max_call_depth;
+  const uint32_t max_depth = s.max_call_depth;
   uint64_t* const stack_end = s.stack_end;
   const uint32_t base_depth = s.depth;
   uint32_t depth = base_depth;
@@ -509,28 +511,37 @@ const int32_t* handler_offsets() noexcept {
   return table;
 }
 
+namespace {
+[[gnu::noinline]] bool invoke_host(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
+  Caller caller(s, nullptr);
+  if (func->host(caller, slots, func->host_env)) return true;
+  s.pending_error = caller.failed() ? caller.take_error()
+                                    : Error::trap(TrapKind::HostError, "host function failed");
+  return false;
+}
+
+[[gnu::noinline]] bool exhausted(StoreData& s) noexcept {
+  s.pending_error = Error::trap(TrapKind::CallStackExhausted);
+  return false;
+}
+}  // namespace
+
 bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
-  const FuncType& ft = *func->type;
-  if (!func->code) {
-    Caller caller(s, nullptr);
-    if (func->host(caller, slots, func->host_env)) return true;
-    s.pending_error = caller.failed() ? caller.take_error()
-                                      : Error::trap(TrapKind::HostError, "host function failed");
-    return false;
-  }
-  const CompiledFunc& cf = *func->code;
+  const CompiledFunc* cf = func->code;
+  if (!cf) return invoke_host(s, func, slots);
   uint64_t* fp = s.stack_top;
-  if (s.activations >= kMaxActivations || s.depth >= s.engine.config().max_call_depth ||
-      fp + cf.frame_slots > s.stack_end) {
-    s.pending_error = Error::trap(TrapKind::CallStackExhausted);
-    return false;
-  }
-  std::memcpy(fp, slots, ft.params.size() * sizeof(uint64_t));
-  std::memset(fp + cf.param_slots, 0, (cf.local_slots - cf.param_slots) * sizeof(uint64_t));
+  if (s.activations >= kMaxActivations || s.depth >= s.max_call_depth ||
+      fp + cf->frame_slots > s.stack_end)
+    return exhausted(s);
+  // Plain loops: these are a few words, and a memcpy call costs more than the copy.
+  for (uint32_t i = 0; i < cf->param_slots; ++i) fp[i] = slots[i];
+  for (uint32_t i = cf->param_slots; i < cf->local_slots; ++i) fp[i] = 0;
   ++s.activations;
   bool ok = execute(&s, func, fp, nullptr);
   --s.activations;
-  if (ok) std::memcpy(slots, fp, ft.results.size() * sizeof(uint64_t));
+  if (ok) {
+    for (uint32_t i = 0; i < cf->result_count; ++i) slots[i] = fp[i];
+  }
   return ok;
 }
 

@@ -52,7 +52,7 @@ bool untyped_thunk(Caller& caller, uint64_t* slots, void* env) {
   return true;
 }
 
-Error take_pending(detail::StoreData& s) {
+[[gnu::noinline, gnu::cold]] Error take_pending(detail::StoreData& s) {
   Error e = std::move(*s.pending_error);
   s.pending_error.reset();
   return e;

@@ -95,6 +95,7 @@ StoreData::StoreData(const Engine& e) : engine(e) {
     stack_bytes = 0;  // every call then traps with "call stack exhausted"
   }
   stack_top = stack_base;
+  max_call_depth = c.max_call_depth;
   frames.reset(new CallFrame[static_cast<size_t>(c.max_call_depth) + 1]);
 }
 

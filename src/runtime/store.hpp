@@ -121,6 +121,7 @@ struct StoreData {
   // max_call_depth + 1 frames, left uninitialised (written before read); never reallocated.
   std::unique_ptr<CallFrame[]> frames;
   uint32_t depth = 0;             // frames in use across nested activations
+  uint32_t max_call_depth = 0;    // from the engine's config
   uint32_t activations = 0;       // host -> wasm entries currently on the native stack
   std::atomic<bool> interrupt_requested{false};
   std::optional<Error> pending_error;  // why the last invoke() failed
