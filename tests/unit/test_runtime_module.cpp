@@ -1,0 +1,155 @@
+// Module API: import/export types, custom sections, function names, and load failures.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "hailmary/hailmary.hpp"
+#include "wat/runtime_test_util.hpp"
+
+namespace hailmary::test {
+namespace {
+
+constexpr ValType I32 = ValType::I32;
+constexpr ValType I64 = ValType::I64;
+constexpr ValType F32 = ValType::F32;
+constexpr ValType F64 = ValType::F64;
+
+TEST(ModuleApi, ImportTypes) {
+  Engine engine;
+  HM_LOAD_MODULE(module, engine, "module_api");
+  auto imports = module.imports();
+  ASSERT_EQ(imports.size(), 4u);
+  EXPECT_EQ(imports[0].module, "env");
+  EXPECT_EQ(imports[0].name, "log");
+  EXPECT_EQ(imports[0].type.kind, ExternKind::Func);
+  EXPECT_EQ(imports[0].type.func, (FuncType{{I32, I64}, {F32}}));
+  EXPECT_EQ(imports[1].name, "tab");
+  EXPECT_EQ(imports[1].type.kind, ExternKind::Table);
+  EXPECT_EQ(imports[1].type.table, (TableType{ValType::FuncRef, Limits{1, 8}}));
+  EXPECT_EQ(imports[2].name, "mem");
+  EXPECT_EQ(imports[2].type.kind, ExternKind::Memory);
+  EXPECT_EQ(imports[2].type.memory, (MemoryType{Limits{1, 4}}));
+  EXPECT_EQ(imports[3].name, "g");
+  EXPECT_EQ(imports[3].type.kind, ExternKind::Global);
+  EXPECT_EQ(imports[3].type.global, (GlobalType{F64, false}));
+}
+
+TEST(ModuleApi, ExportTypes) {
+  Engine engine;
+  HM_LOAD_MODULE(module, engine, "module_api");
+  auto exports = module.exports();
+  ASSERT_EQ(exports.size(), 6u);
+  std::vector<std::string> names;
+  for (const auto& e : exports) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"first", "second", "mg", "t", "imported_mem", "log_again"}));
+  EXPECT_EQ(exports[0].type.kind, ExternKind::Func);
+  EXPECT_EQ(exports[0].type.func, (FuncType{{F64}, {I32, I64}}));
+  EXPECT_EQ(exports[1].type.func, (FuncType{{}, {}}));
+  EXPECT_EQ(exports[2].type.kind, ExternKind::Global);
+  EXPECT_EQ(exports[2].type.global, (GlobalType{I64, true}));
+  EXPECT_EQ(exports[3].type.kind, ExternKind::Table);
+  EXPECT_EQ(exports[3].type.table, (TableType{ValType::ExternRef, Limits{3, std::nullopt}}));
+  // Re-exported imports have the imported type.
+  EXPECT_EQ(exports[4].type.kind, ExternKind::Memory);
+  EXPECT_EQ(exports[4].type.memory, (MemoryType{Limits{1, 4}}));
+  EXPECT_EQ(exports[5].type.func, (FuncType{{I32, I64}, {F32}}));
+
+  auto first = module.export_type("first");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->type.func, exports[0].type.func);
+  EXPECT_FALSE(module.export_type("nope"));
+}
+
+TEST(ModuleApi, NameSectionAndFunctionNames) {
+  Engine engine;
+  HM_LOAD_MODULE(module, engine, "module_api");
+  auto names = module.custom_sections("name");
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_FALSE(names[0].empty());
+  EXPECT_TRUE(module.custom_sections("no such section").empty());
+  bool listed = false;
+  for (const CustomSection& c : module.custom_sections())
+    if (c.name == "name") listed = c.bytes.data() == names[0].data() && c.bytes.size() == names[0].size();
+  EXPECT_TRUE(listed);
+
+  // Imported functions come first in the index space.
+  EXPECT_EQ(module.function_name(0), "log");
+  EXPECT_EQ(module.function_name(1), "first");
+  EXPECT_EQ(module.function_name(2), "second");
+  EXPECT_EQ(module.function_name(3), "");
+  EXPECT_EQ(module.function_name(0xffffffff), "");
+}
+
+TEST(ModuleApi, InstanceExportsMatchTheModule) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "provider");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto exports = instance->exports();
+  auto types = module.exports();
+  ASSERT_EQ(exports.size(), types.size());
+  for (size_t i = 0; i < exports.size(); ++i) {
+    EXPECT_EQ(exports[i].name, types[i].name);
+    EXPECT_EQ(exports[i].value.kind(), types[i].type.kind) << types[i].name;
+  }
+  EXPECT_EQ(instance->module().exports().size(), types.size());
+  EXPECT_FALSE(instance->get_export("nope"));
+}
+
+TEST(ModuleApi, FromFileMissingIsAnIoErrorNamingThePath) {
+  Engine engine;
+  const std::string path = "/nonexistent/dir/hailmary-no-such-module.wasm";
+  auto r = Module::from_file(engine, path);
+  ASSERT_TRUE(fails_with(r, ErrorKind::Io));
+  EXPECT_NE(r.error().message().find(path), std::string::npos) << r.error();
+}
+
+TEST(ModuleApi, FromBytesGarbageIsMalformedWithAnOffset) {
+  Engine engine;
+  const std::vector<uint8_t> garbage = {'n', 'o', 't', ' ', 'w', 'a', 's', 'm', '!'};
+  auto r = Module::from_bytes(engine, garbage);
+  ASSERT_TRUE(fails_with(r, ErrorKind::Malformed));
+  ASSERT_TRUE(r.error().offset().has_value()) << r.error();
+  EXPECT_EQ(*r.error().offset(), 0u);
+
+  EXPECT_TRUE(fails_with(Module::from_bytes(engine, std::vector<uint8_t>{}), ErrorKind::Malformed));
+
+  // A good header, then an unknown section id at byte 8.
+  const std::vector<uint8_t> bad_section = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                                            0x2a, 0x00};
+  auto s = Module::from_bytes(engine, bad_section);
+  ASSERT_TRUE(fails_with(s, ErrorKind::Malformed));
+  ASSERT_TRUE(s.error().offset().has_value()) << s.error();
+  EXPECT_EQ(*s.error().offset(), 8u);
+
+  // The header alone is a valid, empty module.
+  auto empty = Module::from_bytes(engine, std::vector<uint8_t>(bad_section.begin(), bad_section.begin() + 8));
+  ASSERT_TRUE(empty.ok()) << empty.error();
+  EXPECT_TRUE(empty->imports().empty());
+  EXPECT_TRUE(empty->exports().empty());
+}
+
+TEST(ModuleApi, FromFileOfGarbageIsMalformedAndNamesThePath) {
+  Engine engine;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("hailmary-unit-garbage-" + std::to_string(::getpid()) + ".wasm");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "(module)";  // text, not a binary module
+  }
+  auto r = Module::from_file(engine, path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(fails_with(r, ErrorKind::Malformed));
+  EXPECT_TRUE(r.error().offset().has_value()) << r.error();
+  EXPECT_NE(r.error().message().find(path.string()), std::string::npos) << r.error();
+}
+
+}  // namespace
+}  // namespace hailmary::test

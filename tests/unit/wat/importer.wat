@@ -1,0 +1,15 @@
+;; Imports one of each kind; exports functions that use them.
+(module
+  (import "env" "f" (func $f (param i32) (result i32)))
+  (import "env" "g" (global $g (mut i32)))
+  (import "env" "mem" (memory 2))
+  (import "env" "tab" (table 2 funcref))
+  (type $void_to_i32 (func (result i32)))
+  (func $call_f (export "call_f") (param i32) (result i32) (call $f (local.get 0)))
+  (func $get_g (export "get_g") (result i32) (global.get $g))
+  (func $set_g (export "set_g") (param i32) (global.set $g (local.get 0)))
+  (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func $store (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func $call_slot (export "call_slot") (param i32) (result i32)
+    (call_indirect (type $void_to_i32) (local.get 0)))
+  (func $mem_size (export "mem_size") (result i32) (memory.size)))

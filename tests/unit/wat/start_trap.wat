@@ -1,0 +1,4 @@
+;; The start function traps, so instantiation fails.
+(module
+  (func $start unreachable)
+  (start $start))
