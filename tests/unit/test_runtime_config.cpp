@@ -251,8 +251,23 @@ TEST(Threads, StoresPerThreadShareOneModule) {
         out = {false, instance.error().to_string()};
         return;
       }
+      // Host functions made concurrently in several stores share the engine's type table.
+      const FuncType type{std::vector<ValType>(static_cast<size_t>(t + 1), ValType::I32), {ValType::I32}};
+      Func sum = Func::host(store, type,
+                            [](Caller&, std::span<const Value> p, std::span<Value> r) -> Result<void> {
+                              int32_t total = 0;
+                              for (const Value& v : p) total += v.i32();
+                              r[0] = Value::i32(total);
+                              return {};
+                            });
       for (int round = 0; round < kRounds; ++round) {
-        const int n = 18 + t;
+        std::vector<Value> ones(static_cast<size_t>(t + 1), Value::i32(round));
+        auto h = sum.call(ones);
+        if (!h || (*h)[0].i32() != round * (t + 1)) {
+          out = {false, "host sum " + (h ? to_string((*h)[0]) : h.error().to_string())};
+          return;
+        }
+        const int n = 20 + t;
         auto f = call(*instance, "fib", {i32(n)});
         if (!f || (*f)[0].i64() != fib(n)) {
           out = {false, "fib(" + std::to_string(n) + ") " + (f ? to_string((*f)[0]) : f.error().to_string())};

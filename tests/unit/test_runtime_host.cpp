@@ -74,6 +74,14 @@ class HostTest : public ::testing::Test {
                  [this](Caller& c, std::span<const Value> p, std::span<Value> r) {
                    return reenter(c, "count_trap", p[0].i32(), depth_, max_depth_, r);
                  });
+    linker_.func("host", "swallow", FuncType{{}, {I32}},
+                 [this](Caller& c, std::span<const Value>, std::span<Value> r) -> Result<void> {
+                   auto inner = c.get_export("count_trap")->func()->call(std::vector<Value>{Value::i32(0)});
+                   if (inner) return Error(ErrorKind::Usage, "count_trap(0) did not trap");
+                   swallowed_ = inner.error();
+                   r[0] = Value::i32(-1);
+                   return {};
+                 });
     linker_.func("host", "peek", FuncType{{I32}, {I32}},
                  [](Caller& c, std::span<const Value> p, std::span<Value> r) -> Result<void> {
                    auto mem = c.memory();
@@ -110,6 +118,7 @@ class HostTest : public ::testing::Test {
   int depth_ = 0;
   int max_depth_ = 0;
   bool missing_export_found_ = true;
+  std::optional<Error> swallowed_;
 };
 
 TEST_F(HostTest, UntypedParamsAndResultsKeepExactBits) {
@@ -205,6 +214,18 @@ TEST_F(HostTest, ReentrantCallsNest) {
   EXPECT_EQ(max_depth_, 20);
 }
 
+TEST_F(HostTest, TrapInANestedCallCanBeHandledByTheHost) {
+  EXPECT_TRUE(returns(call(instance_, "swallow"), {i32(99)}));
+  ASSERT_TRUE(swallowed_);
+  EXPECT_EQ(swallowed_->kind(), ErrorKind::Trap);
+  EXPECT_EQ(swallowed_->trap_kind(), TrapKind::Unreachable);
+  ASSERT_FALSE(swallowed_->backtrace().empty());
+  EXPECT_EQ(swallowed_->backtrace().front().func_name, "count_trap");
+  // Everything is consistent afterwards.
+  EXPECT_TRUE(returns(call(instance_, "count", {i32(6)}), {i32(6)}));
+  EXPECT_TRUE(returns(call(instance_, "swallow"), {i32(99)}));
+}
+
 TEST_F(HostTest, UnboundedReentrancyTrapsInsteadOfOverflowingTheNativeStack) {
   auto r = call(instance_, "count", {i32(100000)});
   EXPECT_TRUE(traps(r, TrapKind::CallStackExhausted));
@@ -251,6 +272,32 @@ TEST_F(HostTest, HostFunctionResultOfTheWrongTypeIsAnError) {
                         return {};
                       });
   EXPECT_TRUE(fails_with(f.call(std::vector<Value>{}), ErrorKind::Usage));
+}
+
+TEST(ManyValues, TwentyParamsAndResultsThroughGuestAndHost) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "many");
+  const FuncType many{std::vector<ValType>(20, I64), std::vector<ValType>(20, I64)};
+  Linker linker(store);
+  linker.func("host", "rotate", many,
+              [](Caller&, std::span<const Value> p, std::span<Value> r) -> Result<void> {
+                if (p.size() != 20 || r.size() != 20) return Error(ErrorKind::Usage, "arity");
+                for (size_t i = 0; i < 20; ++i) r[i] = p[(i + 1) % 20];
+                return {};
+              });
+  auto instance = linker.instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  std::vector<Value> args, same, rotated;
+  for (int64_t i = 0; i < 20; ++i) args.push_back(Value::i64((i + 1) * 0x0101010101010101LL));
+  for (size_t i = 0; i < 20; ++i) rotated.push_back(args[(i + 1) % 20]);
+  EXPECT_TRUE(returns(call(*instance, "identity", args), args));
+  EXPECT_TRUE(returns(call(*instance, "rotate", args), rotated));
+  // The raw ABI with max(params, results) slots.
+  std::vector<uint64_t> slots;
+  for (const Value& v : args) slots.push_back(v.bits());
+  ASSERT_TRUE(instance->get_func("rotate")->call_raw(slots.data()).ok());
+  for (size_t i = 0; i < 20; ++i) EXPECT_EQ(slots[i], rotated[i].bits()) << i;
 }
 
 }  // namespace

@@ -220,6 +220,22 @@ TEST(GlobalApi, ExportedGlobalsOfAModule) {
   EXPECT_FALSE(instance->get_memory("nope"));
 }
 
+// ---- Store ----
+
+TEST(StoreApi, HandlesSurviveMovingTheStore) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "provider");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  Store moved(std::move(store));
+  EXPECT_TRUE(returns(call(*instance, "get_counter"), {i32(100)}));
+  auto again = Linker(moved).instantiate(module);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_TRUE(returns(call(*again, "f", {i32(1)}), {i32(1001)}));
+  EXPECT_EQ(&moved.engine().data(), &engine.data());
+}
+
 // ---- Func::call argument checks ----
 
 TEST(FuncCall, WrongArgumentsAreUsageErrors) {

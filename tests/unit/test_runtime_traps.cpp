@@ -61,6 +61,8 @@ TEST_F(TrapTest, MemoryOutOfBounds) {
   EXPECT_TRUE(traps(call(instance_, "load", {i32(65533)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(traps(call(instance_, "load", {i32(-1)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(traps(call(instance_, "store", {i32(65536), i32(1)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(traps(call(instance_, "load_far", {i32(0)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(traps(call(instance_, "load_far", {i32(1)}), TrapKind::MemoryOutOfBounds));
   auto r = call(instance_, "load", {i32(70000)});
   ASSERT_TRUE(traps(r, TrapKind::MemoryOutOfBounds));
   EXPECT_EQ(frame_names(r.error()), (std::vector<std::string>{"load"}));

@@ -9,6 +9,8 @@
   ;; Calls the guest's export "count" (or "count_trap") with n - 1 and returns its result.
   (import "host" "reenter" (func $reenter (param i32) (result i32)))
   (import "host" "reenter_trap" (func $reenter_trap (param i32) (result i32)))
+  ;; Calls the guest's export "count_trap" with 0 (which traps) and returns -1 if it trapped.
+  (import "host" "swallow" (func $swallow (result i32)))
   ;; Reads the byte at an address through Caller::memory().
   (import "host" "peek" (func $peek (param i32) (result i32)))
   ;; Calls the guest's export "double" through Caller::get_export().
@@ -38,6 +40,10 @@
     (if (result i32) (i32.eqz (local.get $n))
       (then unreachable)
       (else (i32.add (call $reenter_trap (local.get $n)) (i32.const 1)))))
+
+  ;; The host absorbs a trap in a nested call; this guest carries on.
+  (func $swallow_through (export "swallow") (result i32)
+    (i32.add (call $swallow) (i32.const 100)))
 
   (func $peek_through (export "peek") (param i32) (result i32) (call $peek (local.get 0)))
   (func $double (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))

@@ -21,6 +21,9 @@
   (func $outer (export "nested_unreachable") (call $middle))
 
   (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  ;; The static offset and the address add up past 4 GiB: no 32-bit wrap-around.
+  (func $load_far (export "load_far") (param i32) (result i32)
+    (i32.load offset=0xffffffff (local.get 0)))
   (func $store (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
   ;; Writes, then traps: the write must persist.
   (func $store_then_trap (export "store_then_trap") (param i32 i32)
