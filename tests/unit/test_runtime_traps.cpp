@@ -174,6 +174,20 @@ TEST(InstantiateFailure, DataSegmentOutOfBounds) {
   EXPECT_TRUE(traps(Linker(store).instantiate(module), TrapKind::MemoryOutOfBounds));
 }
 
+TEST(InstantiateFailure, EarlierDataSegmentsStayWritten) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "data_partial");
+  auto mem = Memory::create(store, MemoryType{Limits{1, std::nullopt}});
+  ASSERT_TRUE(mem.ok()) << mem.error();
+  Linker linker(store);
+  linker.define("env", "mem", *mem);
+  EXPECT_TRUE(traps(linker.instantiate(module), TrapKind::MemoryOutOfBounds));
+  EXPECT_EQ(mem->data()[0], 'o');
+  EXPECT_EQ(mem->data()[1], 'k');
+  EXPECT_EQ(mem->data()[65535], 0);  // nothing of the segment that did not fit
+}
+
 TEST(InstantiateFailure, ElementSegmentOutOfBounds) {
   Engine engine;
   Store store(engine);
