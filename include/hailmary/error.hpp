@@ -71,7 +71,8 @@ class Error {
   const std::vector<Frame>& backtrace() const noexcept { return backtrace_; }
   std::vector<Frame>& backtrace() noexcept { return backtrace_; }
 
-  /// Prefix the message with where it happened ("file.wasm", "import env.log", ...).
+  /// Prefix the message with where it happened ("file.wasm", "import env.log", ...);
+  /// to_string() puts it first: "file.wasm: malformed: byte 0x1f3: unexpected end".
   Error& with_context(std::string_view where);
   /// "kind: [byte 0x1f3: ]message" plus the backtrace, one frame a line.
   std::string to_string() const;
@@ -81,7 +82,8 @@ class Error {
   TrapKind trap_ = TrapKind::None;
   int32_t exit_code_ = 0;
   std::optional<uint64_t> offset_;
-  std::string message_;
+  std::string message_;       // starts with the context prefixes, if any
+  size_t context_len_ = 0;    // length of those prefixes
   std::vector<Frame> backtrace_;
 };
 

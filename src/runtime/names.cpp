@@ -83,19 +83,24 @@ Error Error::exit(int32_t code) {
 }
 
 Error& Error::with_context(std::string_view where) {
-  if (!where.empty()) message_ = std::string(where) + ": " + message_;
+  if (!where.empty()) {
+    message_ = std::string(where) + ": " + message_;
+    context_len_ += where.size() + 2;
+  }
   return *this;
 }
 
 std::string Error::to_string() const {
-  std::string out(error_kind_name(kind_));
+  // "where: kind: byte 0x..: what", so the file or import named by the context leads.
+  std::string out = message_.substr(0, context_len_);
+  out += error_kind_name(kind_);
   out += ": ";
   if (offset_) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "byte 0x%llx: ", static_cast<unsigned long long>(*offset_));
     out += buf;
   }
-  out += message_;
+  out.append(message_, context_len_);
   for (const Frame& frame : backtrace_) {
     out += "\n  at #";
     out += std::to_string(frame.func_index);

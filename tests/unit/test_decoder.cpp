@@ -727,7 +727,7 @@ TEST(Names, TrapsAndErrors) {
 
   Error e(ErrorKind::Malformed, "unexpected end", 0x1f3);
   e.with_context("a.wasm");
-  EXPECT_EQ(e.to_string(), "malformed: byte 0x1f3: a.wasm: unexpected end");
+  EXPECT_EQ(e.to_string(), "a.wasm: malformed: byte 0x1f3: unexpected end");
   trap.backtrace().push_back(Frame{2, "inner"});
   trap.backtrace().push_back(Frame{0, ""});
   EXPECT_EQ(trap.to_string(), "trap: unreachable\n  at #2 inner\n  at #0");
