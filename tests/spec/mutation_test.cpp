@@ -2,21 +2,26 @@
 // engine answers with errors, never with a crash, a hang or a sanitizer report.
 //
 //   hm_mutation_test [--scale F] [--flips N] [--prefix-limit BYTES] [--prefix-samples N]
-//                    [--seed S] [--watchdog SECONDS] (DIR | FILE.json)...
+//                    [--seed S] [--original-ms MS] [--mutant-ms MS] [--watchdog SECONDS]
+//                    (DIR | FILE.json)...
 //
 // Input: every binary module named in wast2json output (module, assert_invalid,
 // assert_malformed, assert_unlinkable, ...), deduplicated by content. For each:
 //  * the unmutated module, if the script expects it to load: decode, instantiate against
 //    `spectest` plus a stub for every other import, and call every exported function with zero
-//    arguments. Spec modules are written to terminate, so these calls are safe to make.
-//  * every prefix (modules up to --prefix-limit bytes; a seeded sample of prefixes for
-//    larger ones) and --flips seeded byte mutations: decode + validate, and if that succeeds,
-//    instantiate (imports stubbed) -- but only when the module has no start section. A mutated
-//    start function may loop forever and we have no fuel to stop it, so those modules are only
-//    decoded. Exports of mutated modules are never called, for the same reason.
+//    arguments of the right types;
+//  * every prefix (modules up to --prefix-limit bytes; a seeded sample of prefixes for larger
+//    ones) and --flips seeded byte mutations: decode + validate, and for those that pass, the
+//    same instantiate-and-call.
+// Zero arguments make some spec exports loop forever (br_table's nested-br_table-loop-block,
+// fac-ssa, loop's cont-inner, ...), and a mutated start function or export may too. So every
+// instantiation and call runs under a deadline (--original-ms, --mutant-ms) after which a
+// watchdog thread calls Store::interrupt(): the guest traps with TrapKind::Interrupted. That
+// keeps the whole run bounded and exercises the interrupt path as well. If a step still makes
+// no progress for --watchdog seconds (the interrupt did not work), the run fails naming it.
 // Checked: decoding fails only with Malformed/Invalid (with an offset inside the input when it
-// has one), instantiation only with Link/Instantiate/Trap, calls only with Trap.
-// A watchdog thread ends the run with the current input named if one step takes too long.
+// has one), instantiation only with Link/Instantiate/Trap, calls only with Trap. A crash names
+// the input it was on.
 //
 // Workload: --scale (or the environment variable HM_MUTATION_SCALE) multiplies the flips and
 // the prefix limits; the ASan/UBSan build uses a smaller scale (see CMakeLists.txt).
@@ -70,6 +75,8 @@ struct Options {
   uint64_t prefix_limit = 4096;
   uint64_t prefix_samples = 512;
   uint64_t seed = 0x5eed;
+  uint64_t original_ms = 200;  // deadline of a call into an unmutated spec module
+  uint64_t mutant_ms = 10;     // deadline of a mutant's start function or exported call
   unsigned watchdog_seconds = 60;
 };
 
@@ -86,7 +93,7 @@ struct Stats {
   uint64_t inputs = 0;
   uint64_t decoded = 0;
   uint64_t instantiated = 0;
-  uint64_t start_skipped = 0;
+  uint64_t interrupted = 0;  // calls or start functions stopped at their deadline
   uint64_t calls = 0;
   uint64_t call_traps = 0;
   uint64_t violations = 0;
@@ -156,14 +163,41 @@ void install_crash_reporter() {
 }
 #endif
 
+// The store running guarded guest code, and when to interrupt it (under g_current_mutex, so
+// the watchdog never touches a store that is gone).
+Store* g_guarded_store = nullptr;
+std::chrono::steady_clock::time_point g_deadline;
+
+/// Runs `f` with `store` interrupted (a TrapKind::Interrupted trap) if it takes longer than
+/// `budget`: spec exports called with zero arguments and mutated code may loop forever.
+template <class F>
+auto guarded(Store& store, std::chrono::milliseconds budget, F&& f) {
+  {
+    std::lock_guard lock(g_current_mutex);
+    g_guarded_store = &store;
+    g_deadline = std::chrono::steady_clock::now() + budget;
+  }
+  auto result = f();
+  std::lock_guard lock(g_current_mutex);
+  g_guarded_store = nullptr;
+  return result;
+}
+
 void start_watchdog(unsigned seconds) {
   std::thread([seconds] {
     uint64_t last = g_steps.load();
     auto since = std::chrono::steady_clock::now();
     for (;;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
       uint64_t now_steps = g_steps.load();
       auto now = std::chrono::steady_clock::now();
+      {
+        std::lock_guard lock(g_current_mutex);
+        if (g_guarded_store != nullptr && now > g_deadline) {
+          g_guarded_store->interrupt();
+          g_guarded_store = nullptr;  // once is enough; the trap clears the flag
+        }
+      }
       if (now_steps != last) {
         last = now_steps;
         since = now;
@@ -178,50 +212,6 @@ void start_watchdog(unsigned seconds) {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/// Does the (already decoded, hence well-formed) module have a start section (id 8)?
-/// Walks the section headers; anything unexpected counts as "yes", the cautious answer.
-bool has_start_section(std::span<const uint8_t> bytes) {
-  size_t pos = 8;
-  while (pos < bytes.size()) {
-    uint8_t id = bytes[pos++];
-    uint64_t size = 0;
-    int shift = 0;
-    for (;;) {
-      if (pos >= bytes.size() || shift > 28) return true;
-      uint8_t b = bytes[pos++];
-      size |= static_cast<uint64_t>(b & 0x7f) << shift;
-      shift += 7;
-      if ((b & 0x80) == 0) break;
-    }
-    if (id == 8) return true;
-    if (size > bytes.size() - pos) return true;
-    pos += size;
-  }
-  return false;
-}
-
-/// Spec exports that never return when called with zero arguments (the scripts call them with
-/// other arguments, or not at all). Without fuel there is no way to stop them, so they are
-/// skipped. Found with `--watchdog 2 --skip-export file:name ...` until no call hung.
-std::vector<std::pair<std::string, std::string>> g_extra_skips;  // --skip-export file:name
-
-bool loops_on_zero_args(std::string_view file, std::string_view export_name) {
-  for (const auto& [f, e] : g_extra_skips) {
-    if (f == file && e == export_name) return true;
-  }
-  static constexpr std::pair<std::string_view, std::string_view> kLoops[] = {
-      {"br_table", "nested-br_table-loop-block"},  // br_table index 0 re-enters the loop
-      {"fac", "fac-ssa"},                          // n-1 wraps: 2^64 iterations
-      {"float_exprs", "f32.compute_radix"},        // 0.0 never reaches the radix
-      {"float_exprs", "f64.compute_radix"},
-      {"loop", "cont-inner"},  // loops by design; the script never calls it
-  };
-  for (const auto& [f, e] : kLoops) {
-    if (f == file && e == export_name) return true;
-  }
-  return false;
-}
 
 class MutationTest {
  public:
@@ -271,10 +261,10 @@ class MutationTest {
     return std::nullopt;
   }
 
-  /// Instantiate with spectest and a stub for every other import, in a fresh store.
-  /// Calls `with_instance` on success.
-  template <class F>
-  void instantiate(const Module& module, const std::string& what, F&& with_instance) {
+  /// Instantiate with spectest and a stub for every other import, in a fresh store, and
+  /// call every exported function with zero arguments. Each step is interrupted at `budget`.
+  void instantiate_and_call(const Module& module, const std::string& what,
+                            std::chrono::milliseconds budget) {
     Store store(engine_);
     Linker linker(store);
     Result<void> spectest = define_spectest(store, linker);
@@ -288,17 +278,39 @@ class MutationTest {
       if (!stub) continue;  // e.g. a memory over the cap: instantiation reports the import
       linker.define(import.module, import.name, *stub);
     }
-    Result<Instance> instance = linker.instantiate(module);
+    Result<Instance> instance = guarded(store, budget, [&] { return linker.instantiate(module); });
     if (!instance) {
-      ErrorKind k = instance.error().kind();
-      if (k != ErrorKind::Link && k != ErrorKind::Instantiate && k != ErrorKind::Trap) {
-        violation(what +
-                  ": instantiation failed with an unexpected kind: " + describe(instance.error()));
+      const Error& err = instance.error();
+      if (err.trap_kind() == TrapKind::Interrupted) ++stats_.interrupted;
+      if (err.kind() != ErrorKind::Link && err.kind() != ErrorKind::Instantiate &&
+          err.kind() != ErrorKind::Trap) {
+        violation(what + ": instantiation failed with an unexpected kind: " + describe(err));
       }
       return;
     }
     ++stats_.instantiated;
-    with_instance(*instance);
+    for (const NamedExtern& e : instance->exports()) {
+      const Func* func = e.value.func();
+      if (func == nullptr) continue;
+      std::vector<Value> args;
+      for (ValType t : func->type().params) args.push_back(zero_value(t));
+      std::string call = what + " call " + quote_name(e.name);
+      set_current(call);
+      ++stats_.calls;
+      Result<std::vector<Value>> result = guarded(store, budget, [&] { return func->call(args); });
+      if (result) continue;
+      ++stats_.call_traps;
+      if (result.error().trap_kind() == TrapKind::Interrupted) ++stats_.interrupted;
+      if (result.error().kind() != ErrorKind::Trap) {
+        violation(call + ": call failed with a non-trap error: " + describe(result.error()));
+      }
+    }
+  }
+
+  static std::string quote_name(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    return out + "\"";
   }
 
   void run_original(const SpecModule& m) {
@@ -308,34 +320,14 @@ class MutationTest {
       ++stats_.valid_rejected;  // the spec runner reports these in detail
       return;
     }
-    instantiate(*module, m.origin, [&](const Instance& instance) {
-      for (const NamedExtern& e : instance.exports()) {
-        const Func* func = e.value.func();
-        if (func == nullptr || loops_on_zero_args(m.file, e.name)) continue;
-        std::vector<Value> args;
-        for (ValType t : func->type().params) args.push_back(zero_value(t));
-        std::string what = m.origin + " call " + std::string(e.name);
-        set_current(what);
-        ++stats_.calls;
-        Result<std::vector<Value>> result = func->call(args);
-        if (result) continue;
-        ++stats_.call_traps;
-        if (result.error().kind() != ErrorKind::Trap) {
-          violation(what + ": call failed with a non-trap error: " + describe(result.error()));
-        }
-      }
-    });
+    instantiate_and_call(*module, m.origin, std::chrono::milliseconds(options_.original_ms));
   }
 
   void try_mutant(std::span<const uint8_t> bytes, const std::string& what) {
     set_current(what);
     std::optional<Module> module = decode(bytes, what);
     if (!module) return;
-    if (has_start_section(bytes)) {
-      ++stats_.start_skipped;
-      return;
-    }
-    instantiate(*module, what, [](const Instance&) {});
+    instantiate_and_call(*module, what, std::chrono::milliseconds(options_.mutant_ms));
   }
 
   void run_prefixes(const SpecModule& m) {
@@ -442,12 +434,7 @@ int main_impl(int argc, char** argv) {
   std::vector<fs::path> inputs;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--skip-export" && i + 1 < argc) {
-      std::string_view spec = argv[++i];
-      size_t colon = spec.find(':');
-      if (colon == std::string_view::npos) return 2;
-      g_extra_skips.emplace_back(spec.substr(0, colon), spec.substr(colon + 1));
-    } else if (arg.starts_with("--")) {
+    if (arg.starts_with("--")) {
       double v = 0;
       if (i + 1 >= argc || !parse_number(argv[i + 1], v)) {
         std::fprintf(stderr, "bad or missing value for %s\n", argv[i]);
@@ -505,13 +492,12 @@ int main_impl(int argc, char** argv) {
   const Stats& s = test.stats();
   std::printf(
       "%llu modules from %zu files (scale %.2f): %llu inputs decoded (%llu accepted), "
-      "%llu instantiated, %llu skipped for a start section, %llu calls (%llu trapped); "
+      "%llu instantiated, %llu calls (%llu trapped), %llu interrupted at their deadline; "
       "%llu valid spec modules rejected (see the spec tests); %.1fs\n",
       static_cast<unsigned long long>(s.modules), jsons.size(), options.scale,
       static_cast<unsigned long long>(s.inputs), static_cast<unsigned long long>(s.decoded),
-      static_cast<unsigned long long>(s.instantiated),
-      static_cast<unsigned long long>(s.start_skipped), static_cast<unsigned long long>(s.calls),
-      static_cast<unsigned long long>(s.call_traps),
+      static_cast<unsigned long long>(s.instantiated), static_cast<unsigned long long>(s.calls),
+      static_cast<unsigned long long>(s.call_traps), static_cast<unsigned long long>(s.interrupted),
       static_cast<unsigned long long>(s.valid_rejected), secs);
   if (s.violations != 0) {
     std::printf("%llu violations\n", static_cast<unsigned long long>(s.violations));
