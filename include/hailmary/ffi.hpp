@@ -8,6 +8,7 @@
 #include "hailmary/abi/std.hpp"
 #include "hailmary/ffi/context.hpp"
 #include "hailmary/ffi/contract.hpp"
+#include "hailmary/ffi/dynamic.hpp"
 #include "hailmary/ffi/error.hpp"
 #include "hailmary/ffi/guest.hpp"
 #include "hailmary/ffi/host_func.hpp"

@@ -49,6 +49,9 @@ struct CallOptions {
   std::string module;
   std::string func;
   std::vector<std::string> args;
+  std::string sig;      ///< explicit ABI signature (contract notation); empty: the contract's
+  std::string release;  ///< export that frees returned strings/bytes; empty: the allocator's
+  bool core = false;    ///< ignore the contract: call by the core wasm type
 };
 int call(const CallOptions& options);
 

@@ -38,7 +38,29 @@ int main(int argc, char** argv) {
   auto* call_cmd = app.add_subcommand(
       "call",
       "Call an exported function; arguments are parsed by its signature "
-      "(i32/i64 decimal or 0x hex, f32/f64 incl. nan/inf); results print one a line");
+      "(i32/i64 decimal or 0x hex, f32/f64 incl. nan/inf); results print one a line.\n"
+      "With an ABI signature (--sig, or the module's hailmary.abi contract) strings, bytes and\n"
+      "structs are passed through the guest's allocator, e.g.\n"
+      "  hailmary call greeter.wasm greet world\n"
+      "  hailmary call --sig '()->string' --release free_string_safe hail_mary.wasm "
+      "hello_world_safe\n"
+      "  hailmary call --sig '()->cstring' --release free_string hail_mary.wasm hello_world");
+  call_cmd
+      ->add_option("--sig", call_o.sig,
+                   "The export's ABI signature, in the notation of the hailmary.abi contract "
+                   "(default: the module's contract record, if any). Parameters: i32 u32 i64 "
+                   "u64 f32 f64 bool status ptr handle<T>, string (the argument as text), bytes "
+                   "(hex digits or @FILE), Name{f:i32@0,...}/size:align (comma-separated field "
+                   "values). Results: those, void, result<T>, (T,...), and cstring for legacy "
+                   "exports returning a NUL-terminated char*. Strings and bytes travel through "
+                   "the guest's allocator; string results print as text, bytes as hex.")
+      ->type_name("'(string,i32)->string'");
+  call_cmd->add_option("--release", call_o.release,
+                       "Export that frees returned strings/bytes/cstrings, e.g. "
+                       "free_string_safe (default: the guest allocator's free)")
+      ->type_name("NAME");
+  call_cmd->add_flag("--core", call_o.core,
+                     "Ignore the module's ABI contract: call by the core wasm type");
   call_cmd->add_option("module", call_o.module, "The .wasm file")->required();
   call_cmd->add_option("func", call_o.func, "Exported function name")->required();
   call_cmd->add_option("args", call_o.args, "Arguments");

@@ -9,6 +9,7 @@
 
 #include "hailmary/ffi/context.hpp"
 #include "hailmary/ffi/contract.hpp"
+#include "hailmary/ffi/dynamic.hpp"
 #include "hailmary/ffi/typed_func.hpp"
 #include "hailmary/linker.hpp"
 
@@ -92,6 +93,11 @@ class Guest {
     }
     return TF(*f, ctx_, std::string(name), release, shape, std::move(release_name));
   }
+
+  /// An export called by a signature known only at run time (contract text, see
+  /// ffi/dynamic.hpp). Checked like func(): core type, and the contract record if any.
+  Result<DynamicFunc> dynamic_func(std::string_view name, DynSignature sig,
+                                   const FuncOptions& options = {}) const;
 
   /// Creates a guest object with constructor export `ctor` (returning Handle<T>, null meaning
   /// failure) and wraps it in an Owned<T> that calls HM_HANDLE's destroy export.
