@@ -2,10 +2,11 @@
 // in a 64-bit frame slot (params, then locals, then the operand stack, whose positions the
 // compiler knows statically), so instructions name their operands by slot index, like a
 // register machine. A handler word holds the offset of its handler from the interpreter's
-// base label.
+// base label. Branch target words hold the target's distance from the target word itself.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace hailmary::detail {
@@ -13,55 +14,55 @@ namespace hailmary::detail {
 // Instructions with operands beyond the simple numeric ones (those come from
 // numeric_ops.def). Operand words follow the handler word in the order listed.
 #define HM_CONTROL_OPS(X)                                                              \
-  X(Unreachable)      /* */                                                            \
-  X(LoopHeader)       /* (checks for an interrupt) */                                  \
-  X(Br)               /* target */                                                     \
-  X(BrIf)             /* cond, target */                                               \
-  X(BrUnless)         /* cond, target */                                               \
-  X(BrTable)          /* index, count, target*count, default */                        \
-  X(Copy)             /* dst, src */                                                   \
-  X(Return)           /* */                                                            \
-  X(ReturnFrom)       /* src: the single result is copied to slot 0 first */          \
-  X(Call)             /* func index, arg base */                                       \
-  X(CallIndirect)     /* type index, table, arg base, index slot */                    \
-  X(Select)           /* dst, a, b, cond */                                            \
-  X(Const32)          /* dst, value */                                                 \
-  X(Const64)          /* dst, low, high */                                             \
-  X(GlobalGet)        /* dst, global */                                                \
-  X(GlobalSet)        /* global, src */                                                \
-  X(I32Load)          /* dst, addr, offset (also f32.load) */                          \
-  X(I64Load)          /* (also f64.load) */                                            \
-  X(I32Load8S)                                                                         \
-  X(I32Load8U)                                                                         \
-  X(I32Load16S)                                                                        \
-  X(I32Load16U)                                                                        \
-  X(I64Load8S)                                                                         \
-  X(I64Load8U)                                                                         \
-  X(I64Load16S)                                                                        \
-  X(I64Load16U)                                                                        \
-  X(I64Load32S)                                                                        \
-  X(I64Load32U)                                                                        \
-  X(I32Store)         /* addr, value, offset (also f32.store) */                       \
-  X(I64Store)         /* (also f64.store) */                                           \
-  X(Store8)                                                                            \
-  X(Store16)                                                                           \
-  X(Store32)          /* i64.store32 */                                                \
-  X(MemorySize)       /* dst */                                                        \
-  X(MemoryGrow)       /* dst, delta */                                                 \
-  X(MemoryInit)       /* segment, dst, src, n */                                       \
-  X(DataDrop)         /* segment */                                                    \
-  X(MemoryCopy)       /* dst, src, n */                                                \
-  X(MemoryFill)       /* dst, value, n */                                              \
-  X(TableGet)         /* dst, table, index */                                          \
-  X(TableSet)         /* table, index, value */                                        \
-  X(TableSize)        /* dst, table */                                                 \
-  X(TableGrow)        /* dst, table, init, n */                                        \
-  X(TableFill)        /* table, index, value, n */                                     \
-  X(TableCopy)        /* dst table, src table, dst, src, n */                          \
-  X(TableInit)        /* table, segment, dst, src, n */                                \
-  X(ElemDrop)         /* segment */                                                    \
-  X(RefIsNull)        /* dst, ref */                                                   \
-  X(RefFunc)          /* dst, func index */
+  X(Unreachable, 0)      /* */                                                            \
+  X(LoopHeader, 0)       /* (checks for an interrupt) */                                  \
+  X(Br, 1)               /* target */                                                     \
+  X(BrIf, 2)             /* cond, target */                                               \
+  X(BrUnless, 2)         /* cond, target */                                               \
+  X(BrTable, -1)          /* index, count, target*count, default */                        \
+  X(Copy, 2)             /* dst, src */                                                   \
+  X(Return, 0)           /* */                                                            \
+  X(ReturnFrom, 1)       /* src: the single result is copied to slot 0 first */          \
+  X(Call, 2)             /* func index, arg base */                                       \
+  X(CallIndirect, 4)     /* type index, table, arg base, index slot */                    \
+  X(Select, 4)           /* dst, a, b, cond */                                            \
+  X(Const32, 2)          /* dst, value */                                                 \
+  X(Const64, 3)          /* dst, low, high */                                             \
+  X(GlobalGet, 2)        /* dst, global */                                                \
+  X(GlobalSet, 2)        /* global, src */                                                \
+  X(I32Load, 3)          /* dst, addr, offset (also f32.load) */                          \
+  X(I64Load, 3)          /* (also f64.load) */                                            \
+  X(I32Load8S, 3)                                                                         \
+  X(I32Load8U, 3)                                                                         \
+  X(I32Load16S, 3)                                                                        \
+  X(I32Load16U, 3)                                                                        \
+  X(I64Load8S, 3)                                                                         \
+  X(I64Load8U, 3)                                                                         \
+  X(I64Load16S, 3)                                                                        \
+  X(I64Load16U, 3)                                                                        \
+  X(I64Load32S, 3)                                                                        \
+  X(I64Load32U, 3)                                                                        \
+  X(I32Store, 3)         /* addr, value, offset (also f32.store) */                       \
+  X(I64Store, 3)         /* (also f64.store) */                                           \
+  X(Store8, 3)                                                                            \
+  X(Store16, 3)                                                                           \
+  X(Store32, 3)          /* i64.store32 */                                                \
+  X(MemorySize, 1)       /* dst */                                                        \
+  X(MemoryGrow, 2)       /* dst, delta */                                                 \
+  X(MemoryInit, 4)       /* segment, dst, src, n */                                       \
+  X(DataDrop, 1)         /* segment */                                                    \
+  X(MemoryCopy, 3)       /* dst, src, n */                                                \
+  X(MemoryFill, 3)       /* dst, value, n */                                              \
+  X(TableGet, 3)         /* dst, table, index */                                          \
+  X(TableSet, 3)         /* table, index, value */                                        \
+  X(TableSize, 2)        /* dst, table */                                                 \
+  X(TableGrow, 4)        /* dst, table, init, n */                                        \
+  X(TableFill, 4)        /* table, index, value, n */                                     \
+  X(TableCopy, 5)        /* dst table, src table, dst, src, n */                          \
+  X(TableInit, 5)        /* table, segment, dst, src, n */                                \
+  X(ElemDrop, 1)         /* segment */                                                    \
+  X(RefIsNull, 2)        /* dst, ref */                                                   \
+  X(RefFunc, 2)          /* dst, func index */
 
 // Integer compares that fuse with a following br_if / if into one compare-and-branch.
 #define HM_FUSED_CMPS(X) \
@@ -70,7 +71,7 @@ namespace hailmary::detail {
   X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
 enum class Op : uint16_t {
-#define HM_X(name) name,
+#define HM_X(name, n) name,
   HM_CONTROL_OPS(HM_X)
 #undef HM_X
 #define UNOP(name, code, in, out) name,
@@ -109,5 +110,9 @@ struct CompiledFunc {
 
 /// Offsets of every handler from the interpreter's base label, indexed by Op.
 const int32_t* handler_offsets() noexcept;
+
+/// A listing of `f`'s code, one instruction a line ("pc: Name operands..."), for debugging
+/// the code generator. Set HM_DISASSEMBLE=1 to have compile_module print every function.
+std::string disassemble(const CompiledFunc& f);
 
 }  // namespace hailmary::detail

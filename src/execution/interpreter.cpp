@@ -21,8 +21,10 @@ namespace {
 // Native nesting of host -> wasm -> host -> wasm ... activations; each costs native stack.
 constexpr uint32_t kMaxActivations = 256;
 
-Error make_trap(StoreData& s, TrapKind kind, FuncInst* current, uint32_t base_depth,
-                uint32_t depth) {
+/// The trap with its backtrace: each frame above `base` records the function it called, and
+/// `entry` is the function this activation started in.
+[[gnu::noinline, gnu::cold]] Error make_trap(TrapKind kind, FuncInst* entry, const CallFrame* base,
+                                             const CallFrame* top) {
   Error e = Error::trap(kind);
   auto add = [&](FuncInst* f) {
     if (!f) return;
@@ -31,8 +33,8 @@ Error make_trap(StoreData& s, TrapKind kind, FuncInst* current, uint32_t base_de
     if (f->instance) fr.func_name = std::string(f->instance->module.function_name(f->func_index));
     e.backtrace().push_back(std::move(fr));
   };
-  add(current);
-  for (uint32_t d = depth; d > base_depth; --d) add(s.frames[d - 1].func);
+  for (const CallFrame* f = top; f > base; --f) add(f[-1].callee);
+  add(entry);
   return e;
 }
 
@@ -47,6 +49,11 @@ Error make_trap(StoreData& s, TrapKind kind, FuncInst* current, uint32_t base_de
 
 /// Runs wasm function `entry` whose frame (arguments in place) starts at `fp`.
 /// With entry == nullptr, only publishes the handler table through `table_out`.
+// Every handler must stay in the section of the base label (offsets are label differences),
+// so GCC may not split the function into hot and cold parts.
+#if defined(__GNUC__) && !defined(__clang__)
+[[gnu::optimize("no-reorder-blocks-and-partition")]]
+#endif
 bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** table_out) noexcept {
   if (!entry) {
     // Published once through handler_offsets(); kept out of the hot entry path so calls
@@ -54,7 +61,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
 #define HM_OFFSET(label) \
   static_cast<int32_t>(static_cast<const char*>(&&label) - static_cast<const char*>(&&L_base))
   static const int32_t kOffsets[] = {
-#define HM_X(name) HM_OFFSET(L_##name),
+#define HM_X(name, n) HM_OFFSET(L_##name),
       HM_CONTROL_OPS(HM_X)
 #undef HM_X
 #define UNOP(name, code, in, out) HM_OFFSET(L_##name),
@@ -85,21 +92,16 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
   }
   StoreData& s = *store;
 
-  FuncInst* func = entry;
-  InstanceData* inst = func->instance;
-  const uint32_t* code = func->code->code.data();
-  const uint32_t* pc = code;
+  // Hot state only; the call path reads its limits from `s` (they would be spilled anyway).
+  InstanceData* inst = entry->instance;
+  const uint32_t* pc = entry->code->code.data();
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
-  CallFrame* const frames = s.frames.get();
-  const uint32_t max_depth = s.max_call_depth;
-  uint64_t* const stack_end = s.stack_end;
-  const uint32_t base_depth = s.depth;
-  uint32_t depth = base_depth;
+  CallFrame* const base_frame = s.frames.get() + s.depth;
+  CallFrame* frame = base_frame;  // next free frame
   TrapKind trap = TrapKind::None;
   FuncInst* callee = nullptr;
   uint64_t* callee_fp = nullptr;
-  const std::atomic<bool>* const interrupt = &s.interrupt_requested;
 
 #define HM_RELOAD_MEMORY()                 \
   do {                                     \
@@ -109,6 +111,8 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
     }                                      \
   } while (0)
 #define NEXT() goto* static_cast<const void*>(static_cast<const char*>(&&L_base) + static_cast<int32_t>(*pc))
+// Branch targets are stored relative to the word that holds them.
+#define HM_JUMP(k) pc = pc + (k) + static_cast<int32_t>(pc[k])
 #define TRAP(kind)  \
   do {              \
     trap = (kind);  \
@@ -125,23 +129,23 @@ L_base:
 L_Unreachable:
   TRAP(TrapKind::Unreachable);
 L_LoopHeader:
-  if (interrupt->load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
+  if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
   pc += 1;
   NEXT();
 
 L_Br:
-  pc = code + pc[1];
+  HM_JUMP(1);
   NEXT();
 L_BrIf:
   if (static_cast<uint32_t>(fp[pc[1]]) != 0) {
-    pc = code + pc[2];
+    HM_JUMP(2);
   } else {
     pc += 3;
   }
   NEXT();
 L_BrUnless:
   if (static_cast<uint32_t>(fp[pc[1]]) == 0) {
-    pc = code + pc[2];
+    HM_JUMP(2);
   } else {
     pc += 3;
   }
@@ -149,7 +153,7 @@ L_BrUnless:
 L_BrTable: {
   uint32_t i = static_cast<uint32_t>(fp[pc[1]]);
   uint32_t n = pc[2];
-  pc = code + pc[3 + std::min(i, n)];
+  HM_JUMP(3 + std::min(i, n));
   NEXT();
 }
 L_Copy:
@@ -197,12 +201,11 @@ L_CallIndirect: {
 
 do_call:
   if (const CompiledFunc* cf = callee->code) {
-    if (depth >= max_depth || callee_fp + cf->frame_slots > stack_end)
+    if (frame >= s.frames_end || callee_fp + cf->frame_slots > s.stack_end)
       TRAP(TrapKind::CallStackExhausted);
-    if (interrupt->load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
-    frames[depth++] = CallFrame{pc, fp, func};
+    if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
+    *frame++ = CallFrame{pc, fp, inst, callee};
     fp = callee_fp;
-    func = callee;
     // Declared locals start at zero; usually a handful, so no memset call.
     for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) fp[i] = 0;
     if (callee->instance != inst) {
@@ -211,8 +214,7 @@ do_call:
       mem_size = 0;
       HM_RELOAD_MEMORY();
     }
-    code = cf->code.data();
-    pc = code;
+    pc = cf->code.data();
     NEXT();
   } else {
     // A host function: it sees the arguments in place and writes its results there.
@@ -220,20 +222,22 @@ do_call:
     const FuncType& ft = *callee->type;
     uint64_t* saved_top = s.stack_top;
     s.stack_top = callee_fp + std::max(ft.params.size(), ft.results.size());
-    s.depth = depth;
+    // Nested activations start above our frames; s.depth is restored so that it always
+    // holds this activation's base while wasm code runs.
+    const uint32_t saved_depth = s.depth;
+    s.depth = static_cast<uint32_t>(frame - s.frames.get());
     Caller caller(s, inst);
     bool ok = callee->host(caller, callee_fp, callee->host_env);
     s.stack_top = saved_top;
-    s.depth = depth;
+    s.depth = saved_depth;
     if (!ok) {
       Error e = caller.failed() ? caller.take_error()
                                 : Error::trap(TrapKind::HostError, "host function failed");
       if (e.kind() == ErrorKind::Trap && e.backtrace().empty()) {
-        Error t = make_trap(s, e.trap_kind(), func, base_depth, depth);
+        Error t = make_trap(e.trap_kind(), entry, base_frame, frame);
         e.backtrace() = std::move(t.backtrace());
       }
       s.pending_error = std::move(e);
-      s.depth = base_depth;
       return false;
     }
     HM_RELOAD_MEMORY();
@@ -244,17 +248,16 @@ L_ReturnFrom:
   fp[0] = fp[pc[1]];
   goto L_Return;
 L_Return:
-  if (depth == base_depth) {
-    s.depth = base_depth;
-    return true;
-  }
-  {
-    const CallFrame& f = frames[--depth];
-    pc = f.return_pc;
-    fp = f.fp;
-    func = f.func;
-    inst = func->instance;
-    code = func->code->code.data();
+  if (frame == base_frame) return true;
+  --frame;
+  pc = frame->return_pc;
+  fp = frame->fp;
+  // Same instance, same memory: its base never moves, and a grow in the callee already
+  // updated mem_size (host calls reload it themselves).
+  if (frame->inst != inst) {
+    inst = frame->inst;
+    mem_base = nullptr;
+    mem_size = 0;
     HM_RELOAD_MEMORY();
   }
   NEXT();
@@ -473,7 +476,7 @@ L_RefFunc:
 #define HM_X(T, name)                                                         \
   L_BrIf##T##name:                                                            \
   if (num::T##name(HM_R_##T(pc[1]), HM_R_##T(pc[2]))) {                       \
-    pc = code + pc[3];                                                        \
+    HM_JUMP(3);                                                               \
   } else {                                                                    \
     pc += 4;                                                                  \
   }                                                                           \
@@ -481,7 +484,7 @@ L_RefFunc:
   L_BrIf##T##name##Imm:                                                       \
   if (num::T##name(HM_R_##T(pc[1]),                                           \
                    HM_IMM_##T(pc[2] | (static_cast<uint64_t>(pc[3]) << 32)))) { \
-    pc = code + pc[4];                                                        \
+    HM_JUMP(4);                                                               \
   } else {                                                                    \
     pc += 5;                                                                  \
   }                                                                           \
@@ -491,11 +494,11 @@ L_RefFunc:
 
 L_trap:
   if (trap == TrapKind::Interrupted) s.interrupt_requested.store(false, std::memory_order_relaxed);
-  s.pending_error = make_trap(s, trap, func, base_depth, depth);
-  s.depth = base_depth;
+  s.pending_error = make_trap(trap, entry, base_frame, frame);
   return false;
 
 #undef NEXT
+#undef HM_JUMP
 #undef TRAP
 #undef HM_RELOAD_MEMORY
 }

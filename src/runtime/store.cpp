@@ -97,6 +97,7 @@ StoreData::StoreData(const Engine& e) : engine(e) {
   stack_top = stack_base;
   max_call_depth = c.max_call_depth;
   frames.reset(new CallFrame[static_cast<size_t>(c.max_call_depth) + 1]);
+  frames_end = frames.get() + c.max_call_depth;
 }
 
 StoreData::~StoreData() {

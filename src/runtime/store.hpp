@@ -98,11 +98,13 @@ struct InstanceData {
   explicit InstanceData(Module m) : module(std::move(m)), mod(&module.data()) {}
 };
 
-/// A saved wasm activation for returns and backtraces.
+/// A saved wasm activation for returns and backtraces: where the caller resumes, and the
+/// function it called (so no register has to hold the current function).
 struct CallFrame {
   const uint32_t* return_pc;
   uint64_t* fp;
-  FuncInst* func;
+  InstanceData* inst;
+  FuncInst* callee;
 };
 
 struct StoreData {
@@ -120,6 +122,7 @@ struct StoreData {
   size_t stack_bytes = 0;
   // max_call_depth + 1 frames, left uninitialised (written before read); never reallocated.
   std::unique_ptr<CallFrame[]> frames;
+  CallFrame* frames_end = nullptr;  // frames + max_call_depth: a call needs a frame below it
   uint32_t depth = 0;             // frames in use across nested activations
   uint32_t max_call_depth = 0;    // from the engine's config
   uint32_t activations = 0;       // host -> wasm entries currently on the native stack

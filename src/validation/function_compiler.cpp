@@ -9,6 +9,8 @@
 #include "validation/function_compiler.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -194,6 +196,9 @@ class FunctionCompiler {
     if (live()) code_.push_back(w);
   }
   uint32_t pc() const { return static_cast<uint32_t>(code_.size()); }
+  // Branch targets are stored relative to the word holding them (the interpreter then needs
+  // no code base register).
+  static uint32_t rel(uint32_t target, uint32_t word_pos) { return target - word_pos; }
   // Emit `o dst ...` where dst is a fresh stack entry; remembers it for the local.set peephole.
   void op_dst(Op o, uint32_t dst) {
     op(o);
@@ -327,7 +332,7 @@ class FunctionCompiler {
   void target_word(Ctrl& target) {
     if (!live()) return;
     if (target.kind == CtrlKind::Loop) {
-      code_.push_back(target.loop_pc);
+      code_.push_back(rel(target.loop_pc, pc()));
     } else {
       target.fixups.push_back(pc());
       code_.push_back(0);
@@ -564,8 +569,8 @@ bool FunctionCompiler::end_block() {
   ctrls_.pop_back();
   uint32_t here = pc();
   if (live()) {
-    for (uint32_t f : done.fixups) code_[f] = here;
-    if (done.else_fixup != UINT32_MAX) code_[done.else_fixup] = here;
+    for (uint32_t f : done.fixups) code_[f] = rel(here, f);
+    if (done.else_fixup != UINT32_MAX) code_[done.else_fixup] = rel(here, done.else_fixup);
   }
   stack_.resize(done.base);
   push_types(done.results);
@@ -645,7 +650,7 @@ bool FunctionCompiler::control(uint8_t opcode) {
       }
       const Ctrl& outer = ctrls_[ctrls_.size() - 2];
       bool outer_live = !outer.unreachable && !outer.dead;
-      if (outer_live && c.else_fixup != UINT32_MAX) code_[c.else_fixup] = pc();
+      if (outer_live && c.else_fixup != UINT32_MAX) code_[c.else_fixup] = rel(pc(), c.else_fixup);
       c.else_fixup = UINT32_MAX;
       c.kind = CtrlKind::Else;
       c.height = c.base;
@@ -688,7 +693,7 @@ bool FunctionCompiler::control(uint8_t opcode) {
         uint32_t skip = pc();
         word(0);
         emit_br(depth);
-        if (live()) code_[skip] = pc();
+        if (live()) code_[skip] = rel(pc(), skip);
       }
       // The values stay on the stack, retyped as the label's types.
       for (size_t k = 0; k < n; ++k) {
@@ -730,12 +735,12 @@ bool FunctionCompiler::control(uint8_t opcode) {
           Ctrl& t = ctrls_[ctrls_.size() - 1 - depths[k]];
           if (t.kind != CtrlKind::Func && !needs_copy(t.base, arity)) {
             if (t.kind == CtrlKind::Loop) {
-              code_[table + k] = t.loop_pc;
+              code_[table + k] = rel(t.loop_pc, table + k);
             } else {
               t.fixups.push_back(table + k);
             }
           } else {
-            code_[table + k] = pc();
+            code_[table + k] = rel(pc(), table + k);
             emit_br(depths[k]);
           }
         }
@@ -1205,6 +1210,7 @@ Result<std::unique_ptr<CompiledFunc>> compile_function(const ModuleData& module,
 Result<void> compile_module(ModuleData& module) {
   module.code.clear();
   module.code.reserve(module.bodies.size());
+  static const bool dump = std::getenv("HM_DISASSEMBLE") != nullptr;
   for (uint32_t i = 0; i < module.bodies.size(); ++i) {
     auto f = compile_function(module, i);
     if (!f) {
@@ -1212,6 +1218,9 @@ Result<void> compile_module(ModuleData& module) {
         if (auto syntax = scan_bodies_syntax(module); !syntax) return syntax;
       }
       return std::move(f).error();
+    }
+    if (dump) {
+      std::fprintf(stderr, "func %u:\n%s", module.imported_funcs + i, disassemble(**f).c_str());
     }
     module.code.push_back(std::move(*f));
   }

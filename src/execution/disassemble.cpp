@@ -1,0 +1,81 @@
+// A debugging listing of the interpreter's code: maps handler words back to opcode names.
+#include <cstdio>
+#include <unordered_map>
+
+#include "execution/code.hpp"
+
+namespace hailmary::detail {
+namespace {
+
+struct OpInfo {
+  const char* name;
+  int operands;  // words after the handler word; -1: br_table (variable)
+};
+
+const OpInfo kOps[] = {
+#define HM_X(name, n) {#name, n},
+    HM_CONTROL_OPS(HM_X)
+#undef HM_X
+#define UNOP(name, code, in, out) {#name, 2},
+#define BINOP(name, code, in, out) {#name, 3},
+#define UNOP_TRAP UNOP
+#define BINOP_TRAP BINOP
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+#define UNOP(name, code, in, out)
+#define BINOP(name, code, in, out) {#name "Imm", 4},
+#define UNOP_TRAP(name, code, in, out)
+#define BINOP_TRAP(name, code, in, out)
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+#define HM_X(T, name) {"BrIf" #T #name, 3}, {"BrIf" #T #name "Imm", 4},
+    HM_FUSED_CMPS(HM_X)
+#undef HM_X
+};
+static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
+
+}  // namespace
+
+std::string disassemble(const CompiledFunc& f) {
+  static const std::unordered_map<int32_t, size_t> by_offset = [] {
+    std::unordered_map<int32_t, size_t> m;
+    const int32_t* offsets = handler_offsets();
+    for (size_t i = 0; i < static_cast<size_t>(Op::Count); ++i) m.emplace(offsets[i], i);
+    return m;
+  }();
+  std::string out;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "; params %u locals %u frame %u results %u\n", f.param_slots,
+                f.local_slots, f.frame_slots, f.result_count);
+  out += buf;
+  size_t pc = 0;
+  while (pc < f.code.size()) {
+    auto it = by_offset.find(static_cast<int32_t>(f.code[pc]));
+    if (it == by_offset.end()) {
+      std::snprintf(buf, sizeof buf, "%5zu: ?? %08x\n", pc, f.code[pc]);
+      out += buf;
+      ++pc;
+      continue;
+    }
+    const OpInfo& info = kOps[it->second];
+    int n = info.operands;
+    if (n < 0) n = 2 + static_cast<int>(pc + 2 < f.code.size() ? f.code[pc + 2] + 1 : 0);
+    std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
+    out += buf;
+    for (int k = 1; k <= n && pc + k < f.code.size(); ++k) {
+      std::snprintf(buf, sizeof buf, " %u", f.code[pc + k]);
+      out += buf;
+    }
+    out += '\n';
+    pc += 1 + static_cast<size_t>(n);
+  }
+  return out;
+}
+
+}  // namespace hailmary::detail
