@@ -1,8 +1,9 @@
 // The executable form of a function body: threaded code over 32-bit words. Every value lives
 // in a 64-bit frame slot (params, then locals, then the operand stack, whose positions the
 // compiler knows statically), so instructions name their operands by slot index, like a
-// register machine. A handler word holds the offset of its handler from the interpreter's
-// base label. Branch target words hold the target's distance from the target word itself.
+// register machine. An instruction starts with the address of its handler in two words
+// (kHandlerWords), so dispatch is one indirect jump through memory. Branch target words hold
+// the target's distance from the target word itself.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,8 @@
 namespace hailmary::detail {
 
 // Instructions with operands beyond the simple numeric ones (those come from
-// numeric_ops.def). Operand words follow the handler word in the order listed.
+// numeric_ops.def). Operand words follow the handler words in the order listed; the counts
+// are operand words (-1: variable).
 #define HM_CONTROL_OPS(X)                                                              \
   X(Unreachable, 0)      /* */                                                            \
   X(LoopHeader, 0)       /* (checks for an interrupt) */                                  \
@@ -108,8 +110,11 @@ struct CompiledFunc {
   uint32_t result_count = 0;
 };
 
-/// Offsets of every handler from the interpreter's base label, indexed by Op.
-const int32_t* handler_offsets() noexcept;
+/// Words of the handler address that starts every instruction.
+constexpr uint32_t kHandlerWords = sizeof(void*) / sizeof(uint32_t);
+
+/// The address of every handler, indexed by Op.
+const void* const* handler_addresses() noexcept;
 
 /// A listing of `f`'s code, one instruction a line ("pc: Name operands..."), for debugging
 /// the code generator. Set HM_DISASSEMBLE=1 to have compile_module print every function.

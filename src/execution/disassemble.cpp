@@ -1,5 +1,6 @@
 // A debugging listing of the interpreter's code: maps handler words back to opcode names.
 #include <cstdio>
+#include <cstring>
 #include <unordered_map>
 
 #include "execution/code.hpp"
@@ -43,10 +44,10 @@ static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 }  // namespace
 
 std::string disassemble(const CompiledFunc& f) {
-  static const std::unordered_map<int32_t, size_t> by_offset = [] {
-    std::unordered_map<int32_t, size_t> m;
-    const int32_t* offsets = handler_offsets();
-    for (size_t i = 0; i < static_cast<size_t>(Op::Count); ++i) m.emplace(offsets[i], i);
+  static const std::unordered_map<const void*, size_t> by_address = [] {
+    std::unordered_map<const void*, size_t> m;
+    const void* const* handlers = handler_addresses();
+    for (size_t i = 0; i < static_cast<size_t>(Op::Count); ++i) m.emplace(handlers[i], i);
     return m;
   }();
   std::string out;
@@ -56,8 +57,10 @@ std::string disassemble(const CompiledFunc& f) {
   out += buf;
   size_t pc = 0;
   while (pc < f.code.size()) {
-    auto it = by_offset.find(static_cast<int32_t>(f.code[pc]));
-    if (it == by_offset.end()) {
+    const void* handler = nullptr;
+    if (pc + kHandlerWords <= f.code.size()) std::memcpy(&handler, &f.code[pc], sizeof handler);
+    auto it = by_address.find(handler);
+    if (it == by_address.end()) {
       std::snprintf(buf, sizeof buf, "%5zu: ?? %08x\n", pc, f.code[pc]);
       out += buf;
       ++pc;
@@ -65,15 +68,16 @@ std::string disassemble(const CompiledFunc& f) {
     }
     const OpInfo& info = kOps[it->second];
     int n = info.operands;
-    if (n < 0) n = 2 + static_cast<int>(pc + 2 < f.code.size() ? f.code[pc + 2] + 1 : 0);
+    const size_t ops = pc + kHandlerWords;  // the first operand word
+    if (n < 0) n = 2 + static_cast<int>(ops + 1 < f.code.size() ? f.code[ops + 1] + 1 : 0);
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
-    for (int k = 1; k <= n && pc + k < f.code.size(); ++k) {
-      std::snprintf(buf, sizeof buf, " %u", f.code[pc + k]);
+    for (size_t k = 0; k < static_cast<size_t>(n) && ops + k < f.code.size(); ++k) {
+      std::snprintf(buf, sizeof buf, " %u", f.code[ops + k]);
       out += buf;
     }
     out += '\n';
-    pc += 1 + static_cast<size_t>(n);
+    pc = ops + static_cast<size_t>(n);
   }
   return out;
 }

@@ -49,22 +49,15 @@ constexpr uint32_t kMaxActivations = 256;
 
 /// Runs wasm function `entry` whose frame (arguments in place) starts at `fp`.
 /// With entry == nullptr, only publishes the handler table through `table_out`.
-// Every handler must stay in the section of the base label (offsets are label differences),
-// so GCC may not split the function into hot and cold parts.
-#if defined(__GNUC__) && !defined(__clang__)
-[[gnu::optimize("no-reorder-blocks-and-partition")]]
-#endif
-bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** table_out) noexcept {
+bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const void* const** table_out) noexcept {
   if (!entry) {
-    // Published once through handler_offsets(); kept out of the hot entry path so calls
+    // Published once through handler_addresses(); kept out of the hot entry path so calls
     // don't pass a static-initialisation guard.
-#define HM_OFFSET(label) \
-  static_cast<int32_t>(static_cast<const char*>(&&label) - static_cast<const char*>(&&L_base))
-  static const int32_t kOffsets[] = {
-#define HM_X(name, n) HM_OFFSET(L_##name),
+    static const void* const kHandlers[] = {
+#define HM_X(name, n) &&L_##name,
       HM_CONTROL_OPS(HM_X)
 #undef HM_X
-#define UNOP(name, code, in, out) HM_OFFSET(L_##name),
+#define UNOP(name, code, in, out) &&L_##name,
 #define BINOP UNOP
 #define UNOP_TRAP UNOP
 #define BINOP_TRAP UNOP
@@ -74,7 +67,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
 #undef UNOP_TRAP
 #undef BINOP_TRAP
 #define UNOP(name, code, in, out)
-#define BINOP(name, code, in, out) HM_OFFSET(L_##name##Imm),
+#define BINOP(name, code, in, out) &&L_##name##Imm,
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
@@ -82,12 +75,12 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
 #undef BINOP
 #undef UNOP_TRAP
 #undef BINOP_TRAP
-#define HM_X(T, name) HM_OFFSET(L_BrIf##T##name), HM_OFFSET(L_BrIf##T##name##Imm),
+#define HM_X(T, name) &&L_BrIf##T##name, &&L_BrIf##T##name##Imm,
       HM_FUSED_CMPS(HM_X)
 #undef HM_X
   };
-  static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == static_cast<size_t>(Op::Count));
-    *table_out = kOffsets;
+  static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
+    *table_out = kHandlers;
     return true;
   }
   StoreData& s = *store;
@@ -110,7 +103,14 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
       mem_size = m->size;                  \
     }                                      \
   } while (0)
-#define NEXT() goto* static_cast<const void*>(static_cast<const char*>(&&L_base) + static_cast<int32_t>(*pc))
+// The handler's address is the instruction's first two words (4-byte aligned: an unaligned
+// 64-bit load, which x86-64 and AArch64 do at full speed).
+#define NEXT()                                  \
+  do {                                          \
+    const void* handler_;                       \
+    std::memcpy(&handler_, pc, sizeof handler_); \
+    goto* handler_;                             \
+  } while (0)
 // Branch targets are stored relative to the word that holds them.
 #define HM_JUMP(k) pc = pc + (k) + static_cast<int32_t>(pc[k])
 #define TRAP(kind)  \
@@ -122,80 +122,76 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const int32_t** ta
   HM_RELOAD_MEMORY();
   NEXT();
 
-L_base:
-  // Never reached through dispatch: offsets are relative to this label.
-  TRAP(TrapKind::Unreachable);
-
 L_Unreachable:
   TRAP(TrapKind::Unreachable);
 L_LoopHeader:
   if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
-  pc += 1;
+  pc += 2;
   NEXT();
 
 L_Br:
-  HM_JUMP(1);
+  HM_JUMP(2);
   NEXT();
 L_BrIf:
-  if (static_cast<uint32_t>(fp[pc[1]]) != 0) {
-    HM_JUMP(2);
+  if (static_cast<uint32_t>(fp[pc[2]]) != 0) {
+    HM_JUMP(3);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 L_BrUnless:
-  if (static_cast<uint32_t>(fp[pc[1]]) == 0) {
-    HM_JUMP(2);
+  if (static_cast<uint32_t>(fp[pc[2]]) == 0) {
+    HM_JUMP(3);
   } else {
-    pc += 3;
+    pc += 4;
   }
   NEXT();
 L_BrTable: {
-  uint32_t i = static_cast<uint32_t>(fp[pc[1]]);
-  uint32_t n = pc[2];
-  HM_JUMP(3 + std::min(i, n));
+  uint32_t i = static_cast<uint32_t>(fp[pc[2]]);
+  uint32_t n = pc[3];
+  HM_JUMP(4 + std::min(i, n));
   NEXT();
 }
 L_Copy:
-  fp[pc[1]] = fp[pc[2]];
-  pc += 3;
-  NEXT();
-L_Select:
-  fp[pc[1]] = static_cast<uint32_t>(fp[pc[4]]) != 0 ? fp[pc[2]] : fp[pc[3]];
-  pc += 5;
-  NEXT();
-L_Const32:
-  fp[pc[1]] = pc[2];
-  pc += 3;
-  NEXT();
-L_Const64:
-  fp[pc[1]] = pc[2] | (static_cast<uint64_t>(pc[3]) << 32);
+  fp[pc[2]] = fp[pc[3]];
   pc += 4;
   NEXT();
+L_Select:
+  fp[pc[2]] = static_cast<uint32_t>(fp[pc[5]]) != 0 ? fp[pc[3]] : fp[pc[4]];
+  pc += 6;
+  NEXT();
+L_Const32:
+  fp[pc[2]] = pc[3];
+  pc += 4;
+  NEXT();
+L_Const64:
+  fp[pc[2]] = pc[3] | (static_cast<uint64_t>(pc[4]) << 32);
+  pc += 5;
+  NEXT();
 L_GlobalGet:
-  fp[pc[1]] = inst->globals[pc[2]]->bits;
-  pc += 3;
+  fp[pc[2]] = inst->globals[pc[3]]->bits;
+  pc += 4;
   NEXT();
 L_GlobalSet:
-  inst->globals[pc[1]]->bits = fp[pc[2]];
-  pc += 3;
+  inst->globals[pc[2]]->bits = fp[pc[3]];
+  pc += 4;
   NEXT();
 
 L_Call:
-  callee = inst->funcs[pc[1]];
-  callee_fp = fp + pc[2];
-  pc += 3;
+  callee = inst->funcs[pc[2]];
+  callee_fp = fp + pc[3];
+  pc += 4;
   goto do_call;
 
 L_CallIndirect: {
-  TableInst* t = inst->tables[pc[2]];
-  uint32_t i = static_cast<uint32_t>(fp[pc[4]]);
+  TableInst* t = inst->tables[pc[3]];
+  uint32_t i = static_cast<uint32_t>(fp[pc[5]]);
   if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
   callee = reinterpret_cast<FuncInst*>(t->elems[i]);
   if (!callee) TRAP(TrapKind::UninitializedElement);
-  if (callee->type_id != inst->mod->type_ids[pc[1]]) TRAP(TrapKind::IndirectCallTypeMismatch);
-  callee_fp = fp + pc[3];
-  pc += 5;
+  if (callee->type_id != inst->mod->type_ids[pc[2]]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  callee_fp = fp + pc[4];
+  pc += 6;
   goto do_call;
 }
 
@@ -245,7 +241,7 @@ do_call:
   }
 
 L_ReturnFrom:
-  fp[0] = fp[pc[1]];
+  fp[0] = fp[pc[2]];
   goto L_Return;
 L_Return:
   if (frame == base_frame) return true;
@@ -265,12 +261,12 @@ L_Return:
   // ---- memory ----
 #define HM_LOAD(name, T, Out)                                               \
   L_##name: {                                                               \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3]; \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
     T v;                                                                    \
     std::memcpy(&v, mem_base + ea, sizeof(T));                              \
-    fp[pc[1]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
-    pc += 4;                                                                \
+    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
+    pc += 5;                                                                \
     NEXT();                                                                 \
   }
   HM_LOAD(I32Load, uint32_t, uint32_t)
@@ -289,11 +285,11 @@ L_Return:
 
 #define HM_STORE(name, T)                                                   \
   L_##name: {                                                               \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[1]])) + pc[3]; \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[4]; \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
-    T v = static_cast<T>(fp[pc[2]]);                                        \
+    T v = static_cast<T>(fp[pc[3]]);                                        \
     std::memcpy(mem_base + ea, &v, sizeof(T));                              \
-    pc += 4;                                                                \
+    pc += 5;                                                                \
     NEXT();                                                                 \
   }
   HM_STORE(I32Store, uint32_t)
@@ -304,148 +300,148 @@ L_Return:
 #undef HM_STORE
 
 L_MemorySize:
-  fp[pc[1]] = mem_size / kPageSize;
-  pc += 2;
+  fp[pc[2]] = mem_size / kPageSize;
+  pc += 3;
   NEXT();
 L_MemoryGrow: {
-  int64_t old = inst->memory0->grow(static_cast<uint32_t>(fp[pc[2]]));
-  fp[pc[1]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
+  int64_t old = inst->memory0->grow(static_cast<uint32_t>(fp[pc[3]]));
+  fp[pc[2]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
   HM_RELOAD_MEMORY();
-  pc += 3;
+  pc += 4;
   NEXT();
 }
 L_MemoryInit: {
-  std::span<const uint8_t> seg = inst->data_segments[pc[1]];
-  uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
-  uint64_t src = static_cast<uint32_t>(fp[pc[3]]);
-  uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
+  std::span<const uint8_t> seg = inst->data_segments[pc[2]];
+  uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
   if (src + n > seg.size() || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
   if (n) std::memcpy(mem_base + d, seg.data() + src, n);
-  pc += 5;
+  pc += 6;
   NEXT();
 }
 L_DataDrop:
-  inst->data_segments[pc[1]] = {};
-  pc += 2;
+  inst->data_segments[pc[2]] = {};
+  pc += 3;
   NEXT();
 L_MemoryCopy: {
-  uint64_t d = static_cast<uint32_t>(fp[pc[1]]);
-  uint64_t src = static_cast<uint32_t>(fp[pc[2]]);
-  uint64_t n = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
   if (src + n > mem_size || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
   if (n) std::memmove(mem_base + d, mem_base + src, n);
-  pc += 4;
+  pc += 5;
   NEXT();
 }
 L_MemoryFill: {
-  uint64_t d = static_cast<uint32_t>(fp[pc[1]]);
-  uint8_t v = static_cast<uint8_t>(fp[pc[2]]);
-  uint64_t n = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
+  uint8_t v = static_cast<uint8_t>(fp[pc[3]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
   if (d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
   if (n) std::memset(mem_base + d, v, n);
-  pc += 4;
+  pc += 5;
   NEXT();
 }
 
   // ---- tables and references ----
 L_TableGet: {
-  TableInst* t = inst->tables[pc[2]];
-  uint64_t i = static_cast<uint32_t>(fp[pc[3]]);
+  TableInst* t = inst->tables[pc[3]];
+  uint64_t i = static_cast<uint32_t>(fp[pc[4]]);
   if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
-  fp[pc[1]] = t->elems[i];
-  pc += 4;
+  fp[pc[2]] = t->elems[i];
+  pc += 5;
   NEXT();
 }
 L_TableSet: {
-  TableInst* t = inst->tables[pc[1]];
-  uint64_t i = static_cast<uint32_t>(fp[pc[2]]);
+  TableInst* t = inst->tables[pc[2]];
+  uint64_t i = static_cast<uint32_t>(fp[pc[3]]);
   if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
-  t->elems[i] = fp[pc[3]];
-  pc += 4;
+  t->elems[i] = fp[pc[4]];
+  pc += 5;
   NEXT();
 }
 L_TableSize:
-  fp[pc[1]] = inst->tables[pc[2]]->elems.size();
-  pc += 3;
+  fp[pc[2]] = inst->tables[pc[3]]->elems.size();
+  pc += 4;
   NEXT();
 L_TableGrow: {
-  int64_t old = inst->tables[pc[2]]->grow(static_cast<uint32_t>(fp[pc[4]]), fp[pc[3]]);
-  fp[pc[1]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
-  pc += 5;
+  int64_t old = inst->tables[pc[3]]->grow(static_cast<uint32_t>(fp[pc[5]]), fp[pc[4]]);
+  fp[pc[2]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
+  pc += 6;
   NEXT();
 }
 L_TableFill: {
-  TableInst* t = inst->tables[pc[1]];
-  uint64_t i = static_cast<uint32_t>(fp[pc[2]]);
-  uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
+  TableInst* t = inst->tables[pc[2]];
+  uint64_t i = static_cast<uint32_t>(fp[pc[3]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
   if (i + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
-  std::fill_n(t->elems.begin() + static_cast<ptrdiff_t>(i), n, fp[pc[3]]);
-  pc += 5;
+  std::fill_n(t->elems.begin() + static_cast<ptrdiff_t>(i), n, fp[pc[4]]);
+  pc += 6;
   NEXT();
 }
 L_TableCopy: {
-  TableInst* dt = inst->tables[pc[1]];
-  TableInst* st = inst->tables[pc[2]];
-  uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
-  uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
-  uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
+  TableInst* dt = inst->tables[pc[2]];
+  TableInst* st = inst->tables[pc[3]];
+  uint64_t d = static_cast<uint32_t>(fp[pc[4]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[5]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[6]]);
   if (src + n > st->elems.size() || d + n > dt->elems.size()) TRAP(TrapKind::TableOutOfBounds);
   if (n) std::memmove(dt->elems.data() + d, st->elems.data() + src, n * sizeof(uint64_t));
-  pc += 6;
+  pc += 7;
   NEXT();
 }
 L_TableInit: {
-  TableInst* t = inst->tables[pc[1]];
-  const std::vector<uint64_t>& seg = inst->elem_segments[pc[2]];
-  uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
-  uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
-  uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
+  TableInst* t = inst->tables[pc[2]];
+  const std::vector<uint64_t>& seg = inst->elem_segments[pc[3]];
+  uint64_t d = static_cast<uint32_t>(fp[pc[4]]);
+  uint64_t src = static_cast<uint32_t>(fp[pc[5]]);
+  uint64_t n = static_cast<uint32_t>(fp[pc[6]]);
   if (src + n > seg.size() || d + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
   if (n) std::memcpy(t->elems.data() + d, seg.data() + src, n * sizeof(uint64_t));
-  pc += 6;
+  pc += 7;
   NEXT();
 }
 L_ElemDrop:
-  inst->elem_segments[pc[1]].clear();
-  inst->elem_segments[pc[1]].shrink_to_fit();
-  pc += 2;
+  inst->elem_segments[pc[2]].clear();
+  inst->elem_segments[pc[2]].shrink_to_fit();
+  pc += 3;
   NEXT();
 L_RefIsNull:
-  fp[pc[1]] = fp[pc[2]] == 0 ? 1 : 0;
-  pc += 3;
+  fp[pc[2]] = fp[pc[3]] == 0 ? 1 : 0;
+  pc += 4;
   NEXT();
 L_RefFunc:
-  fp[pc[1]] = reinterpret_cast<uint64_t>(inst->funcs[pc[2]]);
-  pc += 3;
+  fp[pc[2]] = reinterpret_cast<uint64_t>(inst->funcs[pc[3]]);
+  pc += 4;
   NEXT();
 
   // ---- numeric ----
 #define UNOP(name, code, in, out)                    \
   L_##name:                                          \
-  HM_W_##out(pc[1], num::name(HM_R_##in(pc[2])));    \
-  pc += 3;                                           \
+  HM_W_##out(pc[2], num::name(HM_R_##in(pc[3])));    \
+  pc += 4;                                           \
   NEXT();
 #define BINOP(name, code, in, out)                                      \
   L_##name:                                                             \
-  HM_W_##out(pc[1], num::name(HM_R_##in(pc[2]), HM_R_##in(pc[3])));    \
-  pc += 4;                                                              \
+  HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_R_##in(pc[4])));    \
+  pc += 5;                                                              \
   NEXT();
 #define UNOP_TRAP(name, code, in, out)                        \
   L_##name: {                                                 \
     num::out r{};                                             \
-    TrapKind k = num::name(HM_R_##in(pc[2]), r);              \
+    TrapKind k = num::name(HM_R_##in(pc[3]), r);              \
     if (k != TrapKind::None) TRAP(k);                         \
-    HM_W_##out(pc[1], r);                                     \
-    pc += 3;                                                  \
+    HM_W_##out(pc[2], r);                                     \
+    pc += 4;                                                  \
     NEXT();                                                   \
   }
 #define BINOP_TRAP(name, code, in, out)                                 \
   L_##name: {                                                           \
     num::out r{};                                                       \
-    TrapKind k = num::name(HM_R_##in(pc[2]), HM_R_##in(pc[3]), r);      \
+    TrapKind k = num::name(HM_R_##in(pc[3]), HM_R_##in(pc[4]), r);      \
     if (k != TrapKind::None) TRAP(k);                                   \
-    HM_W_##out(pc[1], r);                                               \
-    pc += 4;                                                            \
+    HM_W_##out(pc[2], r);                                               \
+    pc += 5;                                                            \
     NEXT();                                                             \
   }
 #include "execution/numeric_ops.def"
@@ -454,7 +450,7 @@ L_RefFunc:
 #undef UNOP_TRAP
 #undef BINOP_TRAP
 
-#define HM_IMM() (pc[3] | (static_cast<uint64_t>(pc[4]) << 32))
+#define HM_IMM() (pc[4] | (static_cast<uint64_t>(pc[5]) << 32))
 #define HM_IMM_I32(v) static_cast<uint32_t>(v)
 #define HM_IMM_I64(v) (v)
 #define HM_IMM_F32(v) std::bit_cast<float>(static_cast<uint32_t>(v))
@@ -462,8 +458,8 @@ L_RefFunc:
 #define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out)                                           \
   L_##name##Imm:                                                             \
-  HM_W_##out(pc[1], num::name(HM_R_##in(pc[2]), HM_IMM_##in(HM_IMM())));     \
-  pc += 5;                                                                   \
+  HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_IMM_##in(HM_IMM())));     \
+  pc += 6;                                                                   \
   NEXT();
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
@@ -475,18 +471,18 @@ L_RefFunc:
 
 #define HM_X(T, name)                                                         \
   L_BrIf##T##name:                                                            \
-  if (num::T##name(HM_R_##T(pc[1]), HM_R_##T(pc[2]))) {                       \
-    HM_JUMP(3);                                                               \
-  } else {                                                                    \
-    pc += 4;                                                                  \
-  }                                                                           \
-  NEXT();                                                                     \
-  L_BrIf##T##name##Imm:                                                       \
-  if (num::T##name(HM_R_##T(pc[1]),                                           \
-                   HM_IMM_##T(pc[2] | (static_cast<uint64_t>(pc[3]) << 32)))) { \
+  if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {                       \
     HM_JUMP(4);                                                               \
   } else {                                                                    \
     pc += 5;                                                                  \
+  }                                                                           \
+  NEXT();                                                                     \
+  L_BrIf##T##name##Imm:                                                       \
+  if (num::T##name(HM_R_##T(pc[2]),                                           \
+                   HM_IMM_##T(pc[3] | (static_cast<uint64_t>(pc[4]) << 32)))) { \
+    HM_JUMP(5);                                                               \
+  } else {                                                                    \
+    pc += 6;                                                                  \
   }                                                                           \
   NEXT();
   HM_FUSED_CMPS(HM_X)
@@ -505,9 +501,9 @@ L_trap:
 
 }  // namespace
 
-const int32_t* handler_offsets() noexcept {
-  static const int32_t* table = [] {
-    const int32_t* t = nullptr;
+const void* const* handler_addresses() noexcept {
+  static const void* const* table = [] {
+    const void* const* t = nullptr;
     execute(nullptr, nullptr, nullptr, &t);
     return t;
   }();

@@ -117,7 +117,7 @@ class FunctionCompiler {
         body_(m.bodies[defined_index]),
         type_(m.types[m.func_types[m.imported_funcs + defined_index]]),
         r_(m.bytes, body_.body_offset, body_.body_end),
-        handlers_(handler_offsets()) {}
+        handlers_(handler_addresses()) {}
 
   Result<std::unique_ptr<CompiledFunc>> run();
 
@@ -135,7 +135,9 @@ class FunctionCompiler {
     if (!live()) return;
     last_op_ = o;
     last_op_pos_ = pc();
-    code_.push_back(static_cast<uint32_t>(handlers_[static_cast<size_t>(o)]));
+    uint32_t h[kHandlerWords];
+    std::memcpy(h, &handlers_[static_cast<size_t>(o)], sizeof h);
+    code_.insert(code_.end(), h, h + kHandlerWords);
     last_dst_pos_ = UINT32_MAX;
   }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
@@ -165,15 +167,16 @@ class FunctionCompiler {
   PendingCompare take_compare(const Operand& cond) {
     PendingCompare p;
     if (!live() || cond.deferred || last_dst_pos_ == UINT32_MAX ||
-        last_dst_pos_ != last_op_pos_ + 1 || code_[last_dst_pos_] != cond.slot)
+        last_dst_pos_ != last_op_pos_ + kHandlerWords || code_[last_dst_pos_] != cond.slot)
       return p;
     Op fused = fused_branch(last_op_);
     if (fused == Op::Count) return p;
     p.op = last_op_;
-    p.a = code_[last_op_pos_ + 2];
-    p.b_or_imm_lo = code_[last_op_pos_ + 3];
+    const uint32_t operands = last_op_pos_ + kHandlerWords;  // dst, a, b_or_imm_lo, imm_hi
+    p.a = code_[operands + 1];
+    p.b_or_imm_lo = code_[operands + 2];
     p.has_imm = fused_branch(last_op_) != Op::Count && imm_form(last_op_) == Op::Count;
-    if (p.has_imm) p.imm_hi = code_[last_op_pos_ + 4];
+    if (p.has_imm) p.imm_hi = code_[operands + 3];
     code_.resize(last_op_pos_);
     last_dst_pos_ = UINT32_MAX;
     return p;
@@ -469,7 +472,7 @@ class FunctionCompiler {
   const FunctionBody& body_;
   const FuncType& type_;
   Reader r_;
-  const int32_t* handlers_;
+  const void* const* handlers_;
   std::vector<ValType> locals_;
   uint32_t local_slots_ = 0;
   std::vector<Operand> stack_;
