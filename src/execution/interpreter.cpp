@@ -38,6 +38,10 @@ constexpr uint32_t kMaxActivations = 256;
   return e;
 }
 
+// These loops run a handful of times; the empty asm keeps GCC from vectorising them (and
+// from versioning them for aliasing), which costs more than it saves at that length.
+#define HM_SCALAR_LOOP(i) asm("" : "+r"(i))
+
 #define HM_R_I32(w) static_cast<uint32_t>(fp[w])
 #define HM_R_I64(w) (fp[w])
 #define HM_R_F32(w) std::bit_cast<float>(static_cast<uint32_t>(fp[w]))
@@ -47,9 +51,23 @@ constexpr uint32_t kMaxActivations = 256;
 #define HM_W_F32(w, v) (fp[w] = std::bit_cast<uint32_t>(v))
 #define HM_W_F64(w, v) (fp[w] = std::bit_cast<uint64_t>(v))
 
-/// Runs wasm function `entry` whose frame (arguments in place) starts at `fp`.
-/// With entry == nullptr, only publishes the handler table through `table_out`.
-bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const void* const** table_out) noexcept {
+[[gnu::noinline]] bool invoke_host(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
+  Caller caller(s, nullptr);
+  if (func->host(caller, slots, func->host_env)) return true;
+  s.pending_error = caller.failed() ? caller.take_error()
+                                    : Error::trap(TrapKind::HostError, "host function failed");
+  return false;
+}
+
+[[gnu::noinline]] bool exhausted(StoreData& s) noexcept {
+  s.pending_error = Error::trap(TrapKind::CallStackExhausted);
+  return false;
+}
+/// Runs wasm function `entry` with the arguments in `slots` (results replace them), on a new
+/// frame at the store's stack top: invoke() is this, after the host-function case. With
+/// entry == nullptr, only publishes the handler table through `table_out`.
+bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
+             const void* const** table_out) noexcept {
   if (!entry) {
     // Published once through handler_addresses(); kept out of the hot entry path so calls
     // don't pass a static-initialisation guard.
@@ -84,6 +102,25 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* fp, const void* const*
     return true;
   }
   StoreData& s = *store;
+  uint64_t* fp = s.stack_top;
+  {
+    const CompiledFunc* cf = entry->code;
+    // (The call depth needs no check here: this frame is not a CallFrame, and the first call
+    // from it checks frames_end.)
+    if (s.activations >= kMaxActivations || fp + cf->frame_slots > s.stack_end) [[unlikely]]
+      return exhausted(s);
+    // Plain loops: these are a few words, and a memcpy call costs more than the copy.
+    uint32_t i = 0;
+    for (const uint32_t n = cf->param_slots; i < n; ++i) {
+      fp[i] = slots[i];
+      HM_SCALAR_LOOP(i);
+    }
+    for (const uint32_t n = cf->local_slots; i < n; ++i) {
+      fp[i] = 0;
+      HM_SCALAR_LOOP(i);
+    }
+    ++s.activations;
+  }
 
   // Hot state only; the call path reads its limits from `s` (they would be spilled anyway).
   InstanceData* inst = entry->instance;
@@ -203,7 +240,10 @@ do_call:
     *frame++ = CallFrame{pc, fp, inst, callee};
     fp = callee_fp;
     // Declared locals start at zero; usually a handful, so no memset call.
-    for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) fp[i] = 0;
+    for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) {
+      fp[i] = 0;
+      HM_SCALAR_LOOP(i);
+    }
     if (callee->instance != inst) {
       inst = callee->instance;
       mem_base = nullptr;
@@ -215,9 +255,8 @@ do_call:
   } else {
     // A host function: it sees the arguments in place and writes its results there.
     if (s.activations >= kMaxActivations) TRAP(TrapKind::CallStackExhausted);
-    const FuncType& ft = *callee->type;
     uint64_t* saved_top = s.stack_top;
-    s.stack_top = callee_fp + std::max(ft.params.size(), ft.results.size());
+    s.stack_top = callee_fp + callee->host_slots;
     // Nested activations start above our frames; s.depth is restored so that it always
     // holds this activation's base while wasm code runs.
     const uint32_t saved_depth = s.depth;
@@ -234,6 +273,7 @@ do_call:
         e.backtrace() = std::move(t.backtrace());
       }
       s.pending_error = std::move(e);
+      --s.activations;
       return false;
     }
     HM_RELOAD_MEMORY();
@@ -244,7 +284,14 @@ L_ReturnFrom:
   fp[0] = fp[pc[2]];
   goto L_Return;
 L_Return:
-  if (frame == base_frame) return true;
+  if (frame == base_frame) {
+    for (uint32_t i = 0, n = entry->code->result_count; i < n; ++i) {
+      slots[i] = fp[i];
+      HM_SCALAR_LOOP(i);
+    }
+    --s.activations;
+    return true;
+  }
   --frame;
   pc = frame->return_pc;
   fp = frame->fp;
@@ -491,6 +538,7 @@ L_RefFunc:
 L_trap:
   if (trap == TrapKind::Interrupted) s.interrupt_requested.store(false, std::memory_order_relaxed);
   s.pending_error = make_trap(trap, entry, base_frame, frame);
+  --s.activations;
   return false;
 
 #undef NEXT
@@ -510,38 +558,9 @@ const void* const* handler_addresses() noexcept {
   return table;
 }
 
-namespace {
-[[gnu::noinline]] bool invoke_host(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
-  Caller caller(s, nullptr);
-  if (func->host(caller, slots, func->host_env)) return true;
-  s.pending_error = caller.failed() ? caller.take_error()
-                                    : Error::trap(TrapKind::HostError, "host function failed");
-  return false;
-}
-
-[[gnu::noinline]] bool exhausted(StoreData& s) noexcept {
-  s.pending_error = Error::trap(TrapKind::CallStackExhausted);
-  return false;
-}
-}  // namespace
-
 bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
-  const CompiledFunc* cf = func->code;
-  if (!cf) return invoke_host(s, func, slots);
-  uint64_t* fp = s.stack_top;
-  if (s.activations >= kMaxActivations || s.depth >= s.max_call_depth ||
-      fp + cf->frame_slots > s.stack_end)
-    return exhausted(s);
-  // Plain loops: these are a few words, and a memcpy call costs more than the copy.
-  for (uint32_t i = 0; i < cf->param_slots; ++i) fp[i] = slots[i];
-  for (uint32_t i = cf->param_slots; i < cf->local_slots; ++i) fp[i] = 0;
-  ++s.activations;
-  bool ok = execute(&s, func, fp, nullptr);
-  --s.activations;
-  if (ok) {
-    for (uint32_t i = 0; i < cf->result_count; ++i) slots[i] = fp[i];
-  }
-  return ok;
+  if (!func->code) [[unlikely]] return invoke_host(s, func, slots);
+  return execute(&s, func, slots, nullptr);
 }
 
 }  // namespace hailmary::detail

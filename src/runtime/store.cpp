@@ -110,6 +110,7 @@ FuncInst* StoreData::new_host_func(FuncType type, RawHostFunction fn, std::share
   f->type = &engine.data().type_of(f->type_id);
   f->store = this;
   f->host = fn;
+  f->host_slots = static_cast<uint32_t>(std::max(f->type->params.size(), f->type->results.size()));
   f->host_env = env.get();
   f->host_env_owner = std::move(env);
   funcs.push_back(std::move(f));

@@ -51,6 +51,7 @@ struct FuncInst {
   // Host functions (code == nullptr):
   RawHostFunction host = nullptr;
   void* host_env = nullptr;
+  uint32_t host_slots = 0;  // max(params, results): the slots a call hands over
   std::shared_ptr<void> host_env_owner;
 };
 
