@@ -49,6 +49,11 @@ namespace hailmary::detail {
   X(Store8, 3)                                                                            \
   X(Store16, 3)                                                                           \
   X(Store32, 3)          /* i64.store32 */                                                \
+  X(I32StoreImm, 4)      /* addr, offset, value low, value high: a constant value */      \
+  X(I64StoreImm, 4)                                                                       \
+  X(Store8Imm, 4)                                                                         \
+  X(Store16Imm, 4)                                                                        \
+  X(Store32Imm, 4)                                                                        \
   X(MemorySize, 1)       /* dst */                                                        \
   X(MemoryGrow, 2)       /* dst, delta */                                                 \
   X(MemoryInit, 4)       /* segment, dst, src, n */                                       \

@@ -346,6 +346,22 @@ L_Return:
   HM_STORE(Store32, uint32_t)
 #undef HM_STORE
 
+#define HM_STORE_IMM(name, T)                                                           \
+  L_##name##Imm: {                                                                      \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3];      \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);                  \
+    T v = static_cast<T>(pc[4] | (static_cast<uint64_t>(pc[5]) << 32));                \
+    std::memcpy(mem_base + ea, &v, sizeof(T));                                          \
+    pc += 6;                                                                            \
+    NEXT();                                                                             \
+  }
+  HM_STORE_IMM(I32Store, uint32_t)
+  HM_STORE_IMM(I64Store, uint64_t)
+  HM_STORE_IMM(Store8, uint8_t)
+  HM_STORE_IMM(Store16, uint16_t)
+  HM_STORE_IMM(Store32, uint32_t)
+#undef HM_STORE_IMM
+
 L_MemorySize:
   fp[pc[2]] = mem_size / kPageSize;
   pc += 3;

@@ -611,8 +611,22 @@ bool FunctionCompiler::load(Op o, ValType result, uint32_t align) {
 bool FunctionCompiler::store(Op o, ValType value, uint32_t align) {
   uint32_t offset;
   if (!read_memarg(align, offset)) return false;
-  Operand v = pop(value);
+  Operand v = pop_raw(value);
   Operand addr = pop(ValType::I32);
+  if (v.is_const()) {
+    // A constant value becomes an immediate (zeroing and flag stores are common).
+    Op with_imm = o == Op::I32Store  ? Op::I32StoreImm
+                  : o == Op::I64Store ? Op::I64StoreImm
+                  : o == Op::Store8   ? Op::Store8Imm
+                  : o == Op::Store16  ? Op::Store16Imm
+                                      : Op::Store32Imm;
+    op(with_imm);
+    word(addr.slot);
+    word(offset);
+    word(static_cast<uint32_t>(v.imm));
+    word(static_cast<uint32_t>(v.imm >> 32));
+    return true;
+  }
   op(o);
   word(addr.slot);
   word(v.slot);
