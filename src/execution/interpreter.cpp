@@ -63,6 +63,19 @@ constexpr uint32_t kMaxActivations = 256;
   s.pending_error = Error::trap(TrapKind::CallStackExhausted);
   return false;
 }
+/// Records why a host function called from wasm failed, with a backtrace for traps.
+[[gnu::noinline, gnu::cold]] void host_failed(StoreData& s, Caller& caller, FuncInst* entry,
+                                              const CallFrame* base_frame,
+                                              const CallFrame* frame) noexcept {
+  Error e = caller.failed() ? caller.take_error()
+                            : Error::trap(TrapKind::HostError, "host function failed");
+  if (e.kind() == ErrorKind::Trap && e.backtrace().empty()) {
+    Error t = make_trap(e.trap_kind(), entry, base_frame, frame);
+    e.backtrace() = std::move(t.backtrace());
+  }
+  s.pending_error = std::move(e);
+}
+
 /// Runs wasm function `entry` with the arguments in `slots` (results replace them), on a new
 /// frame at the store's stack top: invoke() is this, after the host-function case. With
 /// entry == nullptr, only publishes the handler table through `table_out`.
@@ -255,24 +268,23 @@ do_call:
   } else {
     // A host function: it sees the arguments in place and writes its results there.
     if (s.activations >= kMaxActivations) TRAP(TrapKind::CallStackExhausted);
-    uint64_t* saved_top = s.stack_top;
-    s.stack_top = callee_fp + callee->host_slots;
-    // Nested activations start above our frames; s.depth is restored so that it always
-    // holds this activation's base while wasm code runs.
-    const uint32_t saved_depth = s.depth;
-    s.depth = static_cast<uint32_t>(frame - s.frames.get());
-    Caller caller(s, inst);
-    bool ok = callee->host(caller, callee_fp, callee->host_env);
-    s.stack_top = saved_top;
-    s.depth = saved_depth;
+    bool ok;
+    {
+      // Scoped so that the Caller is destroyed before the next dispatch: a computed goto
+      // may not leave the scope of an object with a destructor (Clang enforces this).
+      uint64_t* saved_top = s.stack_top;
+      s.stack_top = callee_fp + callee->host_slots;
+      // Nested activations start above our frames; s.depth is restored so that it always
+      // holds this activation's base while wasm code runs.
+      const uint32_t saved_depth = s.depth;
+      s.depth = static_cast<uint32_t>(frame - s.frames.get());
+      Caller caller(s, inst);
+      ok = callee->host(caller, callee_fp, callee->host_env);
+      s.stack_top = saved_top;
+      s.depth = saved_depth;
+      if (!ok) host_failed(s, caller, entry, base_frame, frame);
+    }
     if (!ok) {
-      Error e = caller.failed() ? caller.take_error()
-                                : Error::trap(TrapKind::HostError, "host function failed");
-      if (e.kind() == ErrorKind::Trap && e.backtrace().empty()) {
-        Error t = make_trap(e.trap_kind(), entry, base_frame, frame);
-        e.backtrace() = std::move(t.backtrace());
-      }
-      s.pending_error = std::move(e);
       --s.activations;
       return false;
     }
