@@ -15,6 +15,9 @@ namespace hailmary::detail {
 Result<std::unique_ptr<CompiledFunc>> compile_function(const ModuleData& module,
                                                        uint32_t defined_index);
 
+/// The same pass emitting nothing: a pure validator (used by tests and fuzzing).
+Result<void> validate_function(const ModuleData& module, uint32_t defined_index);
+
 /// Syntax only (immediates and nesting) of every body: finds malformed bytes, no typing.
 Result<void> scan_bodies_syntax(const ModuleData& module);
 

@@ -1,0 +1,500 @@
+// The single pass over a function body, templated on what it produces (see BodyMode).
+// Internal to src/validation: function_compiler.cpp holds the control-flow half,
+// function_compiler_ops.cpp the other instructions.
+//
+// A function body: the spec's validation algorithm
+// (https://webassembly.github.io/spec/core/appendix/algorithm.html) drives a code emitter.
+//
+// Code generation model: every operand-stack position has a fixed frame slot
+// (local_slots + depth), so instructions address their operands by slot. `local.get` is not
+// copied eagerly: the stack entry stays "deferred", naming the local's slot directly, until
+// something forces it into its own slot (a write to that local, a control-flow join, a call).
+// This turns most wasm sequences into register-style three-address code.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "binary/reader.hpp"
+#include "validation/function_compiler.hpp"
+
+namespace hailmary::detail {
+
+
+constexpr ValType kUnknown = static_cast<ValType>(0);  // the validator's bottom type
+
+inline std::string type_name(ValType t) {
+  return t == kUnknown ? std::string("any") : std::string(to_string(t));
+}
+
+constexpr uint32_t kConstSlot = UINT32_MAX;
+
+struct Operand {
+  ValType type;
+  uint32_t slot;  // where the value is now (kConstSlot: nowhere yet, it is `imm`)
+  bool deferred;  // slot is a local (or a saved copy), not this entry's own position
+  uint64_t imm = 0;
+  bool is_const() const { return slot == kConstSlot; }
+};
+
+/// The compare that branches when `op` does not (for `if`, which branches on false).
+inline Op negate_compare(Op op) {
+  switch (op) {
+#define HM_NEG(T, a, b) \
+  case Op::T##a: return Op::T##b; \
+  case Op::T##b: return Op::T##a; \
+  case Op::T##a##Imm: return Op::T##b##Imm; \
+  case Op::T##b##Imm: return Op::T##a##Imm;
+    HM_NEG(I32, Eq, Ne) HM_NEG(I32, LtS, GeS) HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS)
+    HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU)
+    HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+#undef HM_NEG
+    default: return Op::Count;
+  }
+}
+
+/// The fused compare-and-branch for a compare op, or Op::Count if it has none.
+inline Op fused_branch(Op op) {
+  switch (op) {
+#define HM_X(T, name) \
+  case Op::T##name: return Op::BrIf##T##name; \
+  case Op::T##name##Imm: return Op::BrIf##T##name##Imm;
+    HM_FUSED_CMPS(HM_X)
+#undef HM_X
+    default: return Op::Count;
+  }
+}
+
+/// Binary operators that have an immediate form.
+inline Op imm_form(Op op) {
+  switch (op) {
+#define UNOP(name, code, in, out)
+#define BINOP(name, code, in, out) \
+  case Op::name: return Op::name##Imm;
+#define UNOP_TRAP(name, code, in, out)
+#define BINOP_TRAP(name, code, in, out)
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+    default: return Op::Count;
+  }
+}
+
+/// A compare removed from the code so that the branch consuming it can absorb it.
+struct PendingCompare {
+  Op op = Op::Count;  // Op::Count: none
+  uint32_t a = 0;
+  uint32_t b_or_imm_lo = 0;
+  uint32_t imm_hi = 0;
+  bool has_imm = false;
+};
+
+enum class CtrlKind : uint8_t { Func, Block, Loop, If, Else };
+
+struct Ctrl {
+  CtrlKind kind;
+  std::vector<ValType> params;
+  std::vector<ValType> results;
+  uint32_t height;  // validation height: entries below belong to enclosing blocks
+  uint32_t base;    // stack position where the label's values go (== height, except in
+                    // the then-arm of an `if` with parameters, see begin_if)
+  bool unreachable = false;  // validation: the stack is polymorphic after br/return/...
+  bool dead = false;         // emission: an enclosing block is unreachable, emit nothing
+  uint32_t loop_pc = 0;
+  uint32_t else_fixup = UINT32_MAX;  // BrUnless target of an `if`, patched at else/end
+  std::vector<uint32_t> fixups;      // forward branch words to patch at `end`
+
+  const std::vector<ValType>& label_types() const {
+    return kind == CtrlKind::Loop ? params : results;
+  }
+};
+
+/// What a body pass produces: executable code, or nothing (a pure validator for tests and
+/// fuzzing). Both run the same validation code; only emission is compiled out.
+enum class BodyMode : bool { Validate, Compile };
+
+template <BodyMode kMode>
+class FunctionCompiler {
+ public:
+  FunctionCompiler(const ModuleData& m, uint32_t defined_index)
+      : m_(m),
+        body_(m.bodies[defined_index]),
+        type_(m.types[m.func_types[m.imported_funcs + defined_index]]),
+        r_(m.bytes, body_.body_offset, body_.body_end),
+        handlers_(kMode == BodyMode::Compile ? handler_addresses() : nullptr) {}
+
+  Result<std::unique_ptr<CompiledFunc>> run();
+
+ private:
+  // ---- errors ----
+  bool fail_invalid(std::string msg) {
+    if (!error_) error_ = Error(ErrorKind::Invalid, std::move(msg), instr_offset_);
+    return false;
+  }
+  bool failed() const { return error_.has_value() || !r_.ok(); }
+
+  // ---- emission ----
+  bool live() const {
+    return kMode == BodyMode::Compile && !ctrls_.back().unreachable && !ctrls_.back().dead;
+  }
+  void op(Op o) {
+    if (!live()) return;
+    last_op_ = o;
+    last_op_pos_ = pc();
+    uint32_t h[kHandlerWords];
+    std::memcpy(h, &handlers_[static_cast<size_t>(o)], sizeof h);
+    code_.insert(code_.end(), h, h + kHandlerWords);
+    last_dst_pos_ = UINT32_MAX;
+  }
+  void emit_const(uint32_t dst, ValType t, uint64_t v) {
+    if (t == ValType::I32 || t == ValType::F32) {
+      op(Op::Const32);
+      word(dst);
+      word(static_cast<uint32_t>(v));
+    } else {
+      op(Op::Const64);
+      word(dst);
+      word(static_cast<uint32_t>(v));
+      word(static_cast<uint32_t>(v >> 32));
+    }
+  }
+  // Put operand `o`'s value into `dst`.
+  void emit_move(uint32_t dst, const Operand& o) {
+    if (o.is_const()) {
+      emit_const(dst, o.type, o.imm);
+    } else if (o.slot != dst) {
+      op(Op::Copy);
+      word(dst);
+      word(o.slot);
+    }
+  }
+  // If the instruction just emitted is a compare producing `cond`, take it back out of the
+  // code so the branch can test the operands itself.
+  PendingCompare take_compare(const Operand& cond) {
+    PendingCompare p;
+    if (!live() || cond.deferred || last_dst_pos_ == UINT32_MAX ||
+        last_dst_pos_ != last_op_pos_ + kHandlerWords || code_[last_dst_pos_] != cond.slot)
+      return p;
+    Op fused = fused_branch(last_op_);
+    if (fused == Op::Count) return p;
+    p.op = last_op_;
+    const uint32_t operands = last_op_pos_ + kHandlerWords;  // dst, a, b_or_imm_lo, imm_hi
+    p.a = code_[operands + 1];
+    p.b_or_imm_lo = code_[operands + 2];
+    p.has_imm = fused_branch(last_op_) != Op::Count && imm_form(last_op_) == Op::Count;
+    if (p.has_imm) p.imm_hi = code_[operands + 3];
+    code_.resize(last_op_pos_);
+    last_dst_pos_ = UINT32_MAX;
+    return p;
+  }
+  // Emit "branch if (cmp) is `when`" (target word to follow), from a taken-back compare or a
+  // plain condition slot.
+  void emit_cond_branch(const PendingCompare& p, uint32_t cond_slot, bool when) {
+    if (p.op == Op::Count) {
+      op(when ? Op::BrIf : Op::BrUnless);
+      word(cond_slot);
+      return;
+    }
+    Op cmp = when ? p.op : negate_compare(p.op);
+    op(fused_branch(cmp));
+    word(p.a);
+    word(p.b_or_imm_lo);
+    if (p.has_imm) word(p.imm_hi);
+  }
+  void word(uint32_t w) {
+    if (live()) code_.push_back(w);
+  }
+  uint32_t pc() const { return static_cast<uint32_t>(code_.size()); }
+  // Branch targets are stored relative to the word holding them (the interpreter then needs
+  // no code base register).
+  static uint32_t rel(uint32_t target, uint32_t word_pos) { return target - word_pos; }
+  // Emit `o dst ...` where dst is a fresh stack entry; remembers it for the local.set peephole.
+  void op_dst(Op o, uint32_t dst) {
+    op(o);
+    if (!live()) return;
+    last_dst_pos_ = pc();
+    code_.push_back(dst);
+  }
+  void mark_result_end() { last_end_ = pc(); }
+
+  // ---- operand stack ----
+  uint32_t pos_slot(size_t depth) const { return local_slots_ + static_cast<uint32_t>(depth); }
+  void note_height(size_t h) {
+    if (h > max_height_) max_height_ = static_cast<uint32_t>(h);
+  }
+  uint32_t push(ValType t) {
+    uint32_t s = pos_slot(stack_.size());
+    stack_.push_back({t, s, false});
+    note_height(stack_.size());
+    return s;
+  }
+  void push_const(ValType t, uint64_t v) {
+    stack_.push_back({t, kConstSlot, true, v});
+    note_height(stack_.size());
+  }
+  void push_deferred(ValType t, uint32_t slot) {
+    stack_.push_back({t, slot, true});
+    note_height(stack_.size());
+  }
+  // Pop, giving constants a slot (most consumers address operands by slot).
+  Operand pop() {
+    Operand o = pop_raw();
+    if (o.is_const()) o = realize(o, stack_.size());
+    return o;
+  }
+  Operand pop(ValType expect) {
+    Operand o = pop_raw(expect);
+    if (o.is_const()) o = realize(o, stack_.size());
+    return o;
+  }
+  // A constant that was at stack index `index` gets written to that position.
+  Operand realize(const Operand& o, size_t index) {
+    uint32_t dst = pos_slot(index);
+    emit_const(dst, o.type, o.imm);
+    return Operand{o.type, dst, false};
+  }
+  Operand pop_raw() {
+    Ctrl& c = ctrls_.back();
+    if (stack_.size() == c.height) {
+      if (!c.unreachable) fail_invalid("type mismatch: operand stack underflow");
+      note_height(stack_.size() + 1);
+      return {kUnknown, pos_slot(stack_.size()), false};
+    }
+    Operand o = stack_.back();
+    stack_.pop_back();
+    return o;
+  }
+  Operand pop_raw(ValType expect) {
+    Operand o = pop_raw();
+    if (o.type != expect && o.type != kUnknown && expect != kUnknown) {
+      fail_invalid("type mismatch: expected " + type_name(expect) + ", got " + type_name(o.type));
+    }
+    return o;
+  }
+  void materialize(size_t i) {
+    Operand& o = stack_[i];
+    if (!o.deferred) return;
+    uint32_t dst = pos_slot(i);
+    emit_move(dst, o);
+    o.slot = dst;
+    o.deferred = false;
+  }
+  void materialize_range(size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) materialize(i);
+  }
+  void materialize_all() { materialize_range(0, stack_.size()); }
+  // A write to `slot` is coming: entries still reading it must take their copy first.
+  void materialize_readers(uint32_t slot) {
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i].deferred && stack_[i].slot == slot) materialize(i);
+    }
+  }
+  // Checks the top |types| entries against `types` without popping.
+  bool check_top(const std::vector<ValType>& types) {
+    Ctrl& c = ctrls_.back();
+    size_t n = types.size();
+    for (size_t k = 0; k < n; ++k) {
+      size_t depth_from_top = n - k;  // types[k] is this far below the top
+      if (stack_.size() < c.height + depth_from_top) {
+        if (!c.unreachable) return fail_invalid("type mismatch: operand stack underflow");
+        continue;
+      }
+      ValType t = stack_[stack_.size() - depth_from_top].type;
+      if (t != types[k] && t != kUnknown)
+        return fail_invalid("type mismatch in block or branch operands");
+    }
+    return true;
+  }
+  void pop_types(const std::vector<ValType>& types) {
+    for (size_t k = types.size(); k-- > 0;) pop(types[k]);
+  }
+  void push_types(const std::vector<ValType>& types) {
+    for (ValType t : types) push(t);
+  }
+  // In unreachable code the stack may hold fewer entries than the types need; pad it with
+  // unknowns so positions stay consistent.
+  void pad_for(size_t n) {
+    Ctrl& c = ctrls_.back();
+    while (stack_.size() < c.height + n) {
+      uint32_t s = pos_slot(stack_.size());
+      stack_.insert(stack_.begin() + c.height, Operand{kUnknown, s, false});
+    }
+  }
+
+  // ---- branches ----
+  // Copy the top n entries to positions [base, base+n) (ascending order is overlap-safe:
+  // each source sits at or above its destination, and deferred sources are locals).
+  void copy_to(uint32_t base, size_t n) {
+    size_t first = stack_.size() - n;
+    for (size_t k = 0; k < n; ++k) {
+      emit_move(pos_slot(base + k), stack_[first + k]);
+    }
+  }
+  bool needs_copy(uint32_t base, size_t n) const {
+    size_t first = stack_.size() - n;
+    for (size_t k = 0; k < n; ++k) {
+      if (stack_[first + k].slot != pos_slot(base + k)) return true;
+    }
+    return false;
+  }
+  // Word to jump to label `depth` (already copied). Returns false for the function label.
+  void target_word(Ctrl& target) {
+    if (!live()) return;
+    if (target.kind == CtrlKind::Loop) {
+      code_.push_back(rel(target.loop_pc, pc()));
+    } else {
+      target.fixups.push_back(pc());
+      code_.push_back(0);
+    }
+  }
+  void emit_return() {
+    size_t n = type_.results.size();
+    if (stack_.size() < n) return;  // unreachable code with a short stack: never executed
+    if (n == 1) {
+      const Operand& v = stack_.back();
+      bool just_produced = !v.deferred && last_dst_pos_ != UINT32_MAX && live() &&
+                           code_[last_dst_pos_] == v.slot;
+      if (just_produced) {
+        code_[last_dst_pos_] = 0;  // let the producer write the result slot directly
+      } else if (v.is_const()) {
+        emit_const(0, v.type, v.imm);
+      } else if (v.slot != 0) {
+        op(Op::ReturnFrom);
+        word(v.slot);
+        return;
+      }
+      op(Op::Return);
+      return;
+    }
+    if (n > 1) materialize_range(stack_.size() - n, stack_.size());
+    size_t first = stack_.size() - n;
+    for (size_t k = 0; k < n; ++k) emit_move(static_cast<uint32_t>(k), stack_[first + k]);
+    op(Op::Return);
+  }
+  // Unconditional branch to label `depth` with the label's values on top of the stack.
+  void emit_br(uint32_t depth) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+    if (target.kind == CtrlKind::Func) {
+      emit_return();
+      return;
+    }
+    size_t n = target.label_types().size();
+    if (stack_.size() >= n) copy_to(target.base, n);
+    op(Op::Br);
+    target_word(target);
+  }
+
+  void unreachable_rest() {
+    Ctrl& c = ctrls_.back();
+    stack_.resize(c.height);
+    c.unreachable = true;
+  }
+
+  // ---- immediates ----
+  bool read_block_type(std::vector<ValType>& params, std::vector<ValType>& results);
+  bool read_label(uint32_t& depth) {
+    depth = r_.u32();
+    if (failed()) return false;
+    if (depth >= ctrls_.size()) return fail_invalid("unknown label");
+    return true;
+  }
+  bool read_memarg(uint32_t natural_align_log2, uint32_t& offset) {
+    uint32_t align = r_.u32();
+    offset = r_.u32();
+    if (failed()) return false;
+    if (m_.memories.empty()) return fail_invalid("unknown memory 0");
+    if (align > natural_align_log2)
+      return fail_invalid("alignment must not be larger than natural");
+    return true;
+  }
+  bool zero_byte() {
+    uint8_t b = r_.u8();
+    if (r_.ok() && b != 0) {
+      r_.fail("zero byte expected", r_.pos() - 1);
+      return false;
+    }
+    return r_.ok();
+  }
+  // Segment indices are checked against the data count section, which must exist; a module
+  // without one that names no existing segment is merely invalid (as the spec tests expect).
+  bool data_segment(uint32_t seg) {
+    uint64_t count = m_.data_count ? *m_.data_count : m_.datas.size();
+    if (seg >= count) return fail_invalid("unknown data segment " + std::to_string(seg));
+    if (!m_.data_count) {
+      r_.fail("data count section required", instr_offset_);
+      return false;
+    }
+    return true;
+  }
+  bool need_memory() {
+    if (m_.memories.empty()) return fail_invalid("unknown memory 0");
+    return true;
+  }
+  bool read_table(uint32_t& t) {
+    t = r_.u32();
+    if (failed()) return false;
+    if (t >= m_.tables.size()) return fail_invalid("unknown table " + std::to_string(t));
+    return true;
+  }
+
+  // ---- instruction groups ----
+  bool instruction(uint8_t opcode);
+  bool control(uint8_t opcode);
+  bool prefixed_fc();
+  bool load(Op o, ValType result, uint32_t align);
+  bool store(Op o, ValType value, uint32_t align);
+  bool unop(Op o, ValType in, ValType out) {
+    Operand a = pop(in);
+    uint32_t dst = push(out);
+    op_dst(o, dst);
+    word(a.slot);
+    return true;
+  }
+  bool binop(Op o, ValType in, ValType out) {
+    Operand b = pop_raw(in);
+    size_t b_index = stack_.size();
+    Operand a = pop(in);
+    Op with_imm = imm_form(o);
+    if (b.is_const() && with_imm != Op::Count) {
+      uint32_t dst = push(out);
+      op_dst(with_imm, dst);
+      word(a.slot);
+      word(static_cast<uint32_t>(b.imm));
+      word(static_cast<uint32_t>(b.imm >> 32));
+      return true;
+    }
+    if (b.is_const()) b = realize(b, b_index);
+    uint32_t dst = push(out);
+    op_dst(o, dst);
+    word(a.slot);
+    word(b.slot);
+    return true;
+  }
+  bool begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp = {});
+  bool end_block();
+  bool call(uint32_t func_index);
+
+  const ModuleData& m_;
+  const FunctionBody& body_;
+  const FuncType& type_;
+  Reader r_;
+  const void* const* handlers_;
+  std::vector<ValType> locals_;
+  uint32_t local_slots_ = 0;
+  std::vector<Operand> stack_;
+  std::vector<Ctrl> ctrls_;
+  std::vector<uint32_t> code_;
+  uint32_t max_height_ = 0;
+  uint32_t last_dst_pos_ = UINT32_MAX;  // code index of the dst word of the last result op
+  Op last_op_ = Op::Count;              // the last instruction emitted, and where
+  uint32_t last_op_pos_ = 0;
+  uint32_t last_end_ = 0;
+  uint64_t instr_offset_ = 0;
+  std::optional<Error> error_;
+};
+
+}  // namespace hailmary::detail
