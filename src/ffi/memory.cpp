@@ -3,6 +3,8 @@
 
 #include "hailmary/ffi/memory.hpp"
 
+#include "hailmary/abi/utf8.hpp"
+
 namespace hailmary::ffi {
 
 namespace {
@@ -13,50 +15,7 @@ std::string hex(uint64_t v) {
 }
 }  // namespace
 
-bool is_valid_utf8(const uint8_t* s, size_t n) noexcept {
-  size_t i = 0;
-  while (i < n) {
-    // ASCII fast path, 8 bytes at a time: most strings are mostly ASCII.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, s + i, 8);
-      if ((w & 0x8080808080808080ull) != 0) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    uint8_t c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (n - i < len) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    // Overlong encodings, surrogates and values past U+10FFFF are invalid.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
+bool is_valid_utf8(const uint8_t* s, size_t n) noexcept { return abi::is_valid_utf8(s, n); }
 
 Result<void> GuestMemory::check(uint64_t ptr, uint64_t len, uint32_t align) const {
   if (!memory_) return ffi_error("the guest has no linear memory");

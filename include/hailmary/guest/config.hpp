@@ -13,6 +13,7 @@
 #endif
 
 #include "hailmary/abi/abi.hpp"
+#include "hailmary/abi/utf8.hpp"
 
 #if HM_GUEST_HOSTED
 #include <cstdlib>
@@ -54,48 +55,7 @@ inline void copy_bytes(void* dst, const void* src, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) d[i] = s[i];
 }
 
-inline bool is_valid_utf8(const unsigned char* s, uint32_t n) {
-  uint32_t i = 0;
-  while (i < n) {
-    // ASCII fast path, 8 bytes per step (an interpreted byte loop is the cost that matters).
-    while (i + 8 <= n) {
-      uint64_t w;
-      __builtin_memcpy(&w, s + i, 8);
-      if ((w & 0x8080808080808080ull) != 0) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    uint32_t len, cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (n - i < len) return false;
-    for (uint32_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
+inline bool is_valid_utf8(const unsigned char* s, uint32_t n) { return abi::is_valid_utf8(s, n); }
 
 }  // namespace detail
 }  // namespace hailmary::guest
