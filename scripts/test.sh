@@ -28,6 +28,20 @@ summary() {
   # set -e may end the script early (configure/build errors): the exit code tells.
   if [[ $rc -ne 0 || $failed -ne 0 ]]; then verdict=FAIL; fi
   echo "test.sh: ${verdict} — release: ${release_status} (${release_secs}s); sanitize: ${asan_status} (${asan_secs}s); total $((SECONDS - start))s"
+  # One plain closing line over both phases, for tools that read the last line.
+  local passed=0 total=0 f t
+  for log in build/ctest-release.log build-asan/ctest-sanitize.log; do
+    [[ -f $log ]] || continue
+    read -r f t < <(sed -nE 's/^[0-9]+% tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\1 \2/p' "$log" | tail -1) || continue
+    [[ -n ${t:-} ]] || continue
+    passed=$((passed + t - f))
+    total=$((total + t))
+  done
+  if [[ $verdict == FAIL && $total -eq passed ]]; then
+    echo "tests: ${passed} passed, 1 failed"  # a build or configure step failed
+  else
+    echo "tests: ${passed} passed, $((total - passed)) failed"
+  fi
 }
 trap summary EXIT
 
