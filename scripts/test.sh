@@ -88,7 +88,8 @@ else
   asan_status="build failed"
   # If the tests define an umbrella target for the sanitize-labelled executables, build only
   # that: it saves compiling the CLI, examples and unrelated tests a second time.
-  if ninja -C build-asan -t targets all 2>/dev/null | grep -q '^hm_sanitize_tests:'; then
+  # No grep -q: it would exit at the first match, and under pipefail ninja's SIGPIPE fails the test.
+  if ninja -C build-asan -t targets all 2>/dev/null | grep '^hm_sanitize_tests:' >/dev/null; then
     cmake --build build-asan -j "$jobs" --target hm_sanitize_tests
   else
     cmake --build build-asan -j "$jobs"
