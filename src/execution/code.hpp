@@ -21,8 +21,22 @@ namespace hailmary::detail {
   X(Br, 1)               /* target */                                                     \
   X(BrIf, 2)             /* cond, target */                                               \
   X(BrUnless, 2)         /* cond, target */                                               \
+  X(BrLoop, 1)           /* target: Br/BrIf/BrUnless to a loop (skip its LoopHeader and */ \
+  X(BrIfLoop, 2)         /* check for an interrupt themselves when taken) */              \
+  X(BrUnlessLoop, 2)                                                                      \
   X(BrTable, -1)          /* index, count, target*count, default */                        \
+  X(BrTableAddImm, -2)    /* sum, a, imm lo, imm hi, count, targets: index = sum = a+imm */ \
+  X(I32ShrUAndImm, 7)     /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */ \
+  X(I32ShrUAndAdd, 9)     /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */           \
+  X(I32ShlAdd, 6)         /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */         \
+  X(BrIfAddImm, 5)        /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */     \
+  X(BrUnlessAddImm, 5)                                                                    \
+  X(BrIfAddImmLoop, 5)                                                                    \
+  X(BrUnlessAddImmLoop, 5)                                                                \
   X(Copy, 2)             /* dst, src */                                                   \
+  X(Copy2, 4)            /* dst, src, dst2, src2: two copies in order */                  \
+  X(BrIfI32EqAndImm, 6)  /* t, a, mask lo, hi, b, target: t = a & m; branch if b == t */  \
+  X(BrIfI32NeAndImm, 6)                                                                   \
   X(Return, 0)           /* */                                                            \
   X(ReturnFrom, 1)       /* src: the single result is copied to slot 0 first */          \
   X(Call, 2)             /* func index, arg base */                                       \
@@ -77,6 +91,15 @@ namespace hailmary::detail {
   X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) \
   X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
+// The loads: name, memory type, extended-to type.
+#define HM_LOADS(X)                                                                        \
+  X(I32Load, uint32_t, uint32_t) X(I64Load, uint64_t, uint64_t) X(I32Load8S, int8_t, uint32_t) \
+  X(I32Load8U, uint8_t, uint32_t) X(I32Load16S, int16_t, uint32_t)                          \
+  X(I32Load16U, uint16_t, uint32_t) X(I64Load8S, int8_t, int64_t)                           \
+  X(I64Load8U, uint8_t, uint64_t) X(I64Load16S, int16_t, int64_t)                           \
+  X(I64Load16U, uint16_t, uint64_t) X(I64Load32S, int32_t, int64_t)                         \
+  X(I64Load32U, uint32_t, uint64_t)
+
 enum class Op : uint16_t {
 #define HM_X(name, n) name,
   HM_CONTROL_OPS(HM_X)
@@ -104,6 +127,18 @@ enum class Op : uint16_t {
 #define HM_X(T, name) BrIf##T##name, BrIf##T##name##Imm,
   HM_FUSED_CMPS(HM_X)
 #undef HM_X
+// The same, branching back to a loop (see BrLoop).
+#define HM_X(T, name) BrIf##T##name##Loop, BrIf##T##name##ImmLoop,
+  HM_FUSED_CMPS(HM_X)
+#undef HM_X
+// An address computation fused into the load that uses it; the sum is still written to its
+// slot, so nothing depends on the sum being dead afterwards.
+//   <Load>Add:    sum, a, b, dst, offset          sum = a + b; dst = load(sum + offset)
+//   <Load>AddImm: sum, a, imm lo, imm hi, dst, offset
+//   <Load>ShlAdd: t, a, shift lo, hi, sum, b, dst, offset   (an I32ShlAdd, then the load)
+#define HM_X(name, T, Out) name##Add, name##AddImm, name##ShlAdd,
+  HM_LOADS(HM_X)
+#undef HM_X
   Count
 };
 
@@ -124,5 +159,10 @@ const void* const* handler_addresses() noexcept;
 /// A listing of `f`'s code, one instruction a line ("pc: Name operands..."), for debugging
 /// the code generator. Set HM_DISASSEMBLE=1 to have compile_module print every function.
 std::string disassemble(const CompiledFunc& f);
+
+/// The Op whose handler is `handler` (Op::Count if none), and an Op's name: for the listing
+/// and for the HM_OPSTATS profiling build.
+size_t op_of_handler(const void* handler);
+const char* op_name(size_t op);
 
 }  // namespace hailmary::detail

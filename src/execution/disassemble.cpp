@@ -10,7 +10,7 @@ namespace {
 
 struct OpInfo {
   const char* name;
-  int operands;  // words after the handler word; -1: br_table (variable)
+  int operands;  // words after the handler word; -1, -2: br_table forms (variable)
 };
 
 const OpInfo kOps[] = {
@@ -38,18 +38,31 @@ const OpInfo kOps[] = {
 #define HM_X(T, name) {"BrIf" #T #name, 3}, {"BrIf" #T #name "Imm", 4},
     HM_FUSED_CMPS(HM_X)
 #undef HM_X
+#define HM_X(T, name) {"BrIf" #T #name "Loop", 3}, {"BrIf" #T #name "ImmLoop", 4},
+    HM_FUSED_CMPS(HM_X)
+#undef HM_X
+#define HM_X(name, T, Out) {#name "Add", 5}, {#name "AddImm", 6}, {#name "ShlAdd", 8},
+    HM_LOADS(HM_X)
+#undef HM_X
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 
 }  // namespace
 
-std::string disassemble(const CompiledFunc& f) {
+const char* op_name(size_t op) { return op < static_cast<size_t>(Op::Count) ? kOps[op].name : "?"; }
+
+size_t op_of_handler(const void* handler) {
   static const std::unordered_map<const void*, size_t> by_address = [] {
     std::unordered_map<const void*, size_t> m;
     const void* const* handlers = handler_addresses();
     for (size_t i = 0; i < static_cast<size_t>(Op::Count); ++i) m.emplace(handlers[i], i);
     return m;
   }();
+  auto it = by_address.find(handler);
+  return it == by_address.end() ? static_cast<size_t>(Op::Count) : it->second;
+}
+
+std::string disassemble(const CompiledFunc& f) {
   std::string out;
   char buf[64];
   std::snprintf(buf, sizeof buf, "; params %u locals %u frame %u results %u\n", f.param_slots,
@@ -59,17 +72,18 @@ std::string disassemble(const CompiledFunc& f) {
   while (pc < f.code.size()) {
     const void* handler = nullptr;
     if (pc + kHandlerWords <= f.code.size()) std::memcpy(&handler, &f.code[pc], sizeof handler);
-    auto it = by_address.find(handler);
-    if (it == by_address.end()) {
+    const size_t op = op_of_handler(handler);
+    if (op == static_cast<size_t>(Op::Count)) {
       std::snprintf(buf, sizeof buf, "%5zu: ?? %08x\n", pc, f.code[pc]);
       out += buf;
       ++pc;
       continue;
     }
-    const OpInfo& info = kOps[it->second];
+    const OpInfo& info = kOps[op];
     int n = info.operands;
     const size_t ops = pc + kHandlerWords;  // the first operand word
-    if (n < 0) n = 2 + static_cast<int>(ops + 1 < f.code.size() ? f.code[ops + 1] + 1 : 0);
+    if (n == -1) n = 2 + static_cast<int>(ops + 1 < f.code.size() ? f.code[ops + 1] + 1 : 0);
+    if (n == -2) n = 5 + static_cast<int>(ops + 4 < f.code.size() ? f.code[ops + 4] + 1 : 0);
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
     for (size_t k = 0; k < static_cast<size_t>(n) && ops + k < f.code.size(); ++k) {

@@ -7,6 +7,11 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#ifdef HM_OPSTATS
+#include <cstdio>
+#include <unordered_map>
+#include <vector>
+#endif
 
 #include "execution/code.hpp"
 #include "execution/numeric.hpp"
@@ -17,6 +22,60 @@
 
 namespace hailmary::detail {
 namespace {
+
+#ifdef HM_OPSTATS
+// Profiling build (-DHM_OPSTATS): counts executed instructions, pairs and triples, and prints
+// the most frequent ones at exit. Finds the sequences worth a superinstruction.
+struct OpStats {
+  static constexpr size_t kN = static_cast<size_t>(Op::Count) + 1;
+  std::vector<uint64_t> ops = std::vector<uint64_t>(kN), pairs = std::vector<uint64_t>(kN * kN);
+  std::unordered_map<uint64_t, uint64_t> triples;
+  size_t prev = kN - 1, prev2 = kN - 1;
+  void record(const void* handler) {
+    size_t op = op_of_handler(handler);
+    ++ops[op];
+    ++pairs[prev * kN + op];
+    ++triples[(prev2 * kN + prev) * kN + op];
+    prev2 = prev;
+    prev = op;
+  }
+  static void top(const char* title, std::vector<std::pair<uint64_t, uint64_t>> v, size_t n,
+                  size_t arity, uint64_t total) {
+    std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+    std::fprintf(stderr, "== %s\n", title);
+    for (size_t i = 0; i < std::min(n, v.size()); ++i) {
+      std::fprintf(stderr, "%6.2f%% %12llu ", 100.0 * static_cast<double>(v[i].second) / static_cast<double>(total),
+                   static_cast<unsigned long long>(v[i].second));
+      uint64_t k = v[i].first;
+      size_t parts[3];
+      for (size_t j = arity; j-- > 0;) {
+        parts[j] = k % kN;
+        k /= kN;
+      }
+      for (size_t j = 0; j < arity; ++j) std::fprintf(stderr, " %s", op_name(parts[j]));
+      std::fprintf(stderr, "\n");
+    }
+  }
+  ~OpStats() {
+    uint64_t total = 0;
+    std::vector<std::pair<uint64_t, uint64_t>> v;
+    for (size_t i = 0; i < kN; ++i)
+      if (ops[i]) v.emplace_back(i, ops[i]), total += ops[i];
+    std::fprintf(stderr, "== %llu instructions\n", static_cast<unsigned long long>(total));
+    top("ops", v, 70, 1, total);
+    v.clear();
+    for (size_t i = 0; i < kN * kN; ++i)
+      if (pairs[i]) v.emplace_back(i, pairs[i]);
+    top("pairs", v, 80, 2, total);
+    v.assign(triples.begin(), triples.end());
+    top("triples", v, 60, 3, total);
+  }
+};
+OpStats g_opstats;
+#define HM_OPSTATS_RECORD(h) g_opstats.record(h)
+#else
+#define HM_OPSTATS_RECORD(h) ((void)0)
+#endif
 
 // Native nesting of host -> wasm -> host -> wasm ... activations; each costs native stack.
 constexpr uint32_t kMaxActivations = 256;
@@ -109,6 +168,12 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #define HM_X(T, name) &&L_BrIf##T##name, &&L_BrIf##T##name##Imm,
       HM_FUSED_CMPS(HM_X)
 #undef HM_X
+#define HM_X(T, name) &&L_BrIf##T##name##Loop, &&L_BrIf##T##name##ImmLoop,
+      HM_FUSED_CMPS(HM_X)
+#undef HM_X
+#define HM_X(name, T, Out) &&L_##name##Add, &&L_##name##AddImm, &&L_##name##ShlAdd,
+      HM_LOADS(HM_X)
+#undef HM_X
   };
   static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
@@ -159,10 +224,14 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   do {                                          \
     const void* handler_;                       \
     std::memcpy(&handler_, pc, sizeof handler_); \
+    HM_OPSTATS_RECORD(handler_);                \
     goto* handler_;                             \
   } while (0)
 // Branch targets are stored relative to the word that holds them.
 #define HM_JUMP(k) pc = pc + (k) + static_cast<int32_t>(pc[k])
+// A taken branch back to a loop: the loop's header check, done by the branch.
+#define HM_CHECK_INTERRUPT() \
+  if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted)
 #define TRAP(kind)  \
   do {              \
     trap = (kind);  \
@@ -196,16 +265,108 @@ L_BrUnless:
     pc += 4;
   }
   NEXT();
+L_BrLoop:
+  HM_CHECK_INTERRUPT();
+  HM_JUMP(2);
+  NEXT();
+L_BrIfLoop:
+  if (static_cast<uint32_t>(fp[pc[2]]) != 0) {
+    HM_CHECK_INTERRUPT();
+    HM_JUMP(3);
+  } else {
+    pc += 4;
+  }
+  NEXT();
+L_BrUnlessLoop:
+  if (static_cast<uint32_t>(fp[pc[2]]) == 0) {
+    HM_CHECK_INTERRUPT();
+    HM_JUMP(3);
+  } else {
+    pc += 4;
+  }
+  NEXT();
 L_BrTable: {
   uint32_t i = static_cast<uint32_t>(fp[pc[2]]);
   uint32_t n = pc[3];
   HM_JUMP(4 + std::min(i, n));
   NEXT();
 }
+L_BrTableAddImm: {
+  const uint32_t i = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
+  fp[pc[2]] = i;
+  uint32_t n = pc[6];
+  HM_JUMP(7 + std::min(i, n));
+  NEXT();
+}
+L_I32ShrUAndImm: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
+  fp[pc[2]] = t;
+  fp[pc[6]] = t & pc[7];
+  pc += 9;
+  NEXT();
+}
+L_I32ShrUAndAdd: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
+  fp[pc[2]] = t;
+  const uint32_t x = t & pc[7];
+  fp[pc[6]] = x;
+  fp[pc[9]] = static_cast<uint32_t>(x + fp[pc[10]]);
+  pc += 11;
+  NEXT();
+}
+L_I32ShlAdd: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31);
+  fp[pc[2]] = t;
+  fp[pc[6]] = static_cast<uint32_t>(t + fp[pc[7]]);
+  pc += 8;
+  NEXT();
+}
+#define HM_BR_ADD_IMM(name, test, check)                     \
+  L_##name: {                                                \
+    const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
+    fp[pc[2]] = v;                                           \
+    if (test) {                                              \
+      check;                                                 \
+      HM_JUMP(6);                                            \
+    } else {                                                 \
+      pc += 7;                                               \
+    }                                                        \
+    NEXT();                                                  \
+  }
+  HM_BR_ADD_IMM(BrIfAddImm, v != 0, (void)0)
+  HM_BR_ADD_IMM(BrUnlessAddImm, v == 0, (void)0)
+  HM_BR_ADD_IMM(BrIfAddImmLoop, v != 0, HM_CHECK_INTERRUPT())
+  HM_BR_ADD_IMM(BrUnlessAddImmLoop, v == 0, HM_CHECK_INTERRUPT())
+#undef HM_BR_ADD_IMM
 L_Copy:
   fp[pc[2]] = fp[pc[3]];
   pc += 4;
   NEXT();
+L_Copy2:
+  fp[pc[2]] = fp[pc[3]];
+  fp[pc[4]] = fp[pc[5]];
+  pc += 6;
+  NEXT();
+L_BrIfI32EqAndImm: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
+  fp[pc[2]] = t;
+  if (static_cast<uint32_t>(fp[pc[6]]) == t) {
+    HM_JUMP(7);
+  } else {
+    pc += 8;
+  }
+  NEXT();
+}
+L_BrIfI32NeAndImm: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
+  fp[pc[2]] = t;
+  if (static_cast<uint32_t>(fp[pc[6]]) != t) {
+    HM_JUMP(7);
+  } else {
+    pc += 8;
+  }
+  NEXT();
+}
 L_Select:
   fp[pc[2]] = static_cast<uint32_t>(fp[pc[5]]) != 0 ? fp[pc[3]] : fp[pc[4]];
   pc += 6;
@@ -328,19 +489,48 @@ L_Return:
     pc += 5;                                                                \
     NEXT();                                                                 \
   }
-  HM_LOAD(I32Load, uint32_t, uint32_t)
-  HM_LOAD(I64Load, uint64_t, uint64_t)
-  HM_LOAD(I32Load8S, int8_t, uint32_t)
-  HM_LOAD(I32Load8U, uint8_t, uint32_t)
-  HM_LOAD(I32Load16S, int16_t, uint32_t)
-  HM_LOAD(I32Load16U, uint16_t, uint32_t)
-  HM_LOAD(I64Load8S, int8_t, int64_t)
-  HM_LOAD(I64Load8U, uint8_t, uint64_t)
-  HM_LOAD(I64Load16S, int16_t, int64_t)
-  HM_LOAD(I64Load16U, uint16_t, uint64_t)
-  HM_LOAD(I64Load32S, int32_t, int64_t)
-  HM_LOAD(I64Load32U, uint32_t, uint64_t)
+  HM_LOADS(HM_LOAD)
 #undef HM_LOAD
+
+  // sum = a + b (or a + imm), written back; then the load at sum + offset.
+#define HM_LOAD_ADD(name, T, Out)                                           \
+  L_##name##Add: {                                                          \
+    const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);     \
+    fp[pc[2]] = sum;                                                        \
+    uint64_t ea = static_cast<uint64_t>(sum) + pc[6];                       \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
+    T v;                                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
+    fp[pc[5]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
+    pc += 7;                                                                \
+    NEXT();                                                                 \
+  }                                                                         \
+  L_##name##AddImm: {                                                       \
+    const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + pc[4]);          \
+    fp[pc[2]] = sum;                                                        \
+    uint64_t ea = static_cast<uint64_t>(sum) + pc[7];                       \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
+    T v;                                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
+    fp[pc[6]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
+    pc += 8;                                                                \
+    NEXT();                                                                 \
+  }                                                                         \
+  L_##name##ShlAdd: {                                                       \
+    const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31);    \
+    fp[pc[2]] = t;                                                          \
+    const uint32_t sum = static_cast<uint32_t>(t + fp[pc[7]]);              \
+    fp[pc[6]] = sum;                                                        \
+    uint64_t ea = static_cast<uint64_t>(sum) + pc[9];                       \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
+    T v;                                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
+    fp[pc[8]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
+    pc += 10;                                                               \
+    NEXT();                                                                 \
+  }
+  HM_LOADS(HM_LOAD_ADD)
+#undef HM_LOAD_ADD
 
 #define HM_STORE(name, T)                                                   \
   L_##name: {                                                               \
@@ -562,6 +752,26 @@ L_RefFunc:
   NEXT();
   HM_FUSED_CMPS(HM_X)
 #undef HM_X
+#define HM_X(T, name)                                                         \
+  L_BrIf##T##name##Loop:                                                      \
+  if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {                       \
+    HM_CHECK_INTERRUPT();                                                     \
+    HM_JUMP(4);                                                               \
+  } else {                                                                    \
+    pc += 5;                                                                  \
+  }                                                                           \
+  NEXT();                                                                     \
+  L_BrIf##T##name##ImmLoop:                                                   \
+  if (num::T##name(HM_R_##T(pc[2]),                                           \
+                   HM_IMM_##T(pc[3] | (static_cast<uint64_t>(pc[4]) << 32)))) { \
+    HM_CHECK_INTERRUPT();                                                     \
+    HM_JUMP(5);                                                               \
+  } else {                                                                    \
+    pc += 6;                                                                  \
+  }                                                                           \
+  NEXT();
+  HM_FUSED_CMPS(HM_X)
+#undef HM_X
 
 L_trap:
   if (trap == TrapKind::Interrupted) s.interrupt_requested.store(false, std::memory_order_relaxed);
@@ -572,6 +782,7 @@ L_trap:
 #undef NEXT
 #undef HM_JUMP
 #undef TRAP
+#undef HM_CHECK_INTERRUPT
 #undef HM_RELOAD_MEMORY
 }
 

@@ -67,6 +67,38 @@ inline Op fused_branch(Op op) {
   }
 }
 
+/// The variant of a branch op for a backward branch to a loop (which skips the loop's
+/// LoopHeader and checks for an interrupt itself), or Op::Count.
+inline Op loop_variant(Op op) {
+  switch (op) {
+    case Op::Br: return Op::BrLoop;
+    case Op::BrIf: return Op::BrIfLoop;
+    case Op::BrUnless: return Op::BrUnlessLoop;
+    case Op::BrIfAddImm: return Op::BrIfAddImmLoop;
+    case Op::BrUnlessAddImm: return Op::BrUnlessAddImmLoop;
+#define HM_X(T, name) \
+  case Op::BrIf##T##name: return Op::BrIf##T##name##Loop; \
+  case Op::BrIf##T##name##Imm: return Op::BrIf##T##name##ImmLoop;
+    HM_FUSED_CMPS(HM_X)
+#undef HM_X
+    default: return Op::Count;
+  }
+}
+
+/// The load with its address addition fused in (see Op::I32LoadAdd), or Op::Count.
+inline Op load_with_add(Op load, Op add) {
+  switch (load) {
+#define HM_X(name, T, Out)                                          \
+  case Op::name:                                                    \
+    return add == Op::I32Add      ? Op::name##Add                   \
+           : add == Op::I32AddImm ? Op::name##AddImm                \
+                                  : Op::name##ShlAdd;
+    HM_LOADS(HM_X)
+#undef HM_X
+    default: return Op::Count;
+  }
+}
+
 /// Binary operators that have an immediate form.
 inline Op imm_form(Op op) {
   switch (op) {
@@ -143,12 +175,32 @@ class FunctionCompiler {
   }
   void op(Op o) {
     if (!live()) return;
+    prev_op_ = last_op_;
+    prev_op_pos_ = last_op_pos_;
     last_op_ = o;
     last_op_pos_ = pc();
     uint32_t h[kHandlerWords];
     std::memcpy(h, &handlers_[static_cast<size_t>(o)], sizeof h);
     code_.insert(code_.end(), h, h + kHandlerWords);
     last_dst_pos_ = UINT32_MAX;
+  }
+  void set_handler(uint32_t pos, Op o) {
+    std::memcpy(&code_[pos], &handlers_[static_cast<size_t>(o)], kHandlerWords * sizeof(uint32_t));
+  }
+  // A branch target is being placed at the current position: no instruction emitted from
+  // here on may be fused with the one before it.
+  void bind_label() { label_pc_ = pc(); }
+  // Whether the last instruction emitted is `o`, ends at pc() with `operands` words after
+  // its handler, writes `slot` (its operand word `dst_word`), and no label sits between it
+  // and pc(): then the next instruction may absorb it.
+  bool last_is(Op o, uint32_t operands, uint32_t slot, uint32_t dst_word = 0) const {
+    return live() && last_op_ == o && last_op_pos_ + kHandlerWords + operands == pc() &&
+           label_pc_ != pc() && code_[last_op_pos_ + kHandlerWords + dst_word] == slot;
+  }
+  // Turn the last instruction into `fused`, whose further operand words follow.
+  void fuse_last(Op fused) {
+    set_handler(last_op_pos_, fused);
+    last_op_ = fused;
   }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
     if (t == ValType::I32 || t == ValType::F32) {
@@ -162,14 +214,25 @@ class FunctionCompiler {
       word(static_cast<uint32_t>(v >> 32));
     }
   }
+  void emit_copy(uint32_t dst, uint32_t src) {
+    if (live() && last_op_ == Op::Copy && last_op_pos_ + kHandlerWords + 2 == pc() &&
+        label_pc_ != pc()) {
+      fuse_last(Op::Copy2);
+      code_.push_back(dst);
+      code_.push_back(src);
+      last_dst_pos_ = UINT32_MAX;
+      return;
+    }
+    op(Op::Copy);
+    word(dst);
+    word(src);
+  }
   // Put operand `o`'s value into `dst`.
   void emit_move(uint32_t dst, const Operand& o) {
     if (o.is_const()) {
       emit_const(dst, o.type, o.imm);
     } else if (o.slot != dst) {
-      op(Op::Copy);
-      word(dst);
-      word(o.slot);
+      emit_copy(dst, o.slot);
     }
   }
   // If the instruction just emitted is a compare producing `cond`, take it back out of the
@@ -179,27 +242,58 @@ class FunctionCompiler {
     if (!live() || cond.deferred || last_dst_pos_ == UINT32_MAX ||
         last_dst_pos_ != last_op_pos_ + kHandlerWords || code_[last_dst_pos_] != cond.slot)
       return p;
-    Op fused = fused_branch(last_op_);
-    if (fused == Op::Count) return p;
-    p.op = last_op_;
     const uint32_t operands = last_op_pos_ + kHandlerWords;  // dst, a, b_or_imm_lo, imm_hi
-    p.a = code_[operands + 1];
-    p.b_or_imm_lo = code_[operands + 2];
-    p.has_imm = fused_branch(last_op_) != Op::Count && imm_form(last_op_) == Op::Count;
-    if (p.has_imm) p.imm_hi = code_[operands + 3];
+    if (last_op_ == Op::I32Eqz || last_op_ == Op::I64Eqz) {
+      // eqz is a compare with zero (a BrUnless for i32).
+      p.op = last_op_ == Op::I32Eqz ? Op::I32EqImm : Op::I64EqImm;
+      p.a = code_[operands + 1];
+      p.has_imm = true;
+    } else {
+      Op fused = fused_branch(last_op_);
+      if (fused == Op::Count) return p;
+      p.op = last_op_;
+      p.a = code_[operands + 1];
+      p.b_or_imm_lo = code_[operands + 2];
+      p.has_imm = fused_branch(last_op_) != Op::Count && imm_form(last_op_) == Op::Count;
+      if (p.has_imm) p.imm_hi = code_[operands + 3];
+    }
     code_.resize(last_op_pos_);
     last_dst_pos_ = UINT32_MAX;
+    // The instruction before the compare is the last one again (the branch may absorb it).
+    last_op_ = prev_op_;
+    last_op_pos_ = prev_op_pos_;
+    prev_op_ = Op::Count;
     return p;
   }
   // Emit "branch if (cmp) is `when`" (target word to follow), from a taken-back compare or a
   // plain condition slot.
   void emit_cond_branch(const PendingCompare& p, uint32_t cond_slot, bool when) {
+    if (p.op == Op::Count && last_is(Op::I32AddImm, 4, cond_slot)) {
+      // The condition was just computed as a + imm (a count-down loop): one instruction.
+      fuse_last(when ? Op::BrIfAddImm : Op::BrUnlessAddImm);
+      return;
+    }
     if (p.op == Op::Count) {
       op(when ? Op::BrIf : Op::BrUnless);
       word(cond_slot);
       return;
     }
     Op cmp = when ? p.op : negate_compare(p.op);
+    if ((cmp == Op::I32EqImm || cmp == Op::I32NeImm) && p.b_or_imm_lo == 0) {
+      op(cmp == Op::I32EqImm ? Op::BrUnless : Op::BrIf);
+      word(p.a);
+      return;
+    }
+    if (cmp == Op::I32Eq || cmp == Op::I32Ne) {
+      // One side was just computed as x & mask (a byte or field compared): one instruction.
+      for (int k = 0; k < 2; ++k) {
+        const uint32_t x = k == 0 ? p.b_or_imm_lo : p.a, other = k == 0 ? p.a : p.b_or_imm_lo;
+        if (!last_is(Op::I32AndImm, 4, x)) continue;
+        fuse_last(cmp == Op::I32Eq ? Op::BrIfI32EqAndImm : Op::BrIfI32NeAndImm);
+        code_.push_back(other);
+        return;
+      }
+    }
     op(fused_branch(cmp));
     word(p.a);
     word(p.b_or_imm_lo);
@@ -345,7 +439,15 @@ class FunctionCompiler {
   void target_word(Ctrl& target) {
     if (!live()) return;
     if (target.kind == CtrlKind::Loop) {
-      code_.push_back(rel(target.loop_pc, pc()));
+      // The branch just emitted (last_op_) jumps past the LoopHeader and checks itself.
+      const Op looped = loop_variant(last_op_);
+      if (looped != Op::Count && pc() > last_op_pos_) {
+        set_handler(last_op_pos_, looped);
+        last_op_ = looped;
+        code_.push_back(rel(target.loop_pc + kHandlerWords, pc()));
+      } else {
+        code_.push_back(rel(target.loop_pc, pc()));
+      }
     } else {
       target.fixups.push_back(pc());
       code_.push_back(0);
@@ -461,6 +563,15 @@ class FunctionCompiler {
     Op with_imm = imm_form(o);
     if (b.is_const() && with_imm != Op::Count) {
       uint32_t dst = push(out);
+      if (o == Op::I32And && last_is(Op::I32ShrUImm, 4, a.slot)) {
+        // (a >> s) & m, a bit-field extraction: one instruction (the shift still written).
+        fuse_last(Op::I32ShrUAndImm);
+        last_dst_pos_ = pc();
+        code_.push_back(dst);
+        code_.push_back(static_cast<uint32_t>(b.imm));
+        code_.push_back(static_cast<uint32_t>(b.imm >> 32));
+        return true;
+      }
       op_dst(with_imm, dst);
       word(a.slot);
       word(static_cast<uint32_t>(b.imm));
@@ -469,6 +580,21 @@ class FunctionCompiler {
     }
     if (b.is_const()) b = realize(b, b_index);
     uint32_t dst = push(out);
+    if (o == Op::I32Add) {
+      // A shifted index or an extracted bit-field added to a base: one instruction.
+      for (int k = 0; k < 2; ++k) {
+        const uint32_t x = k == 0 ? a.slot : b.slot, other = k == 0 ? b.slot : a.slot;
+        Op fused = last_is(Op::I32ShlImm, 4, x)          ? Op::I32ShlAdd
+                   : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
+                                                         : Op::Count;
+        if (fused == Op::Count) continue;
+        fuse_last(fused);
+        last_dst_pos_ = pc();
+        code_.push_back(dst);
+        code_.push_back(other);
+        return true;
+      }
+    }
     op_dst(o, dst);
     word(a.slot);
     word(b.slot);
@@ -492,7 +618,10 @@ class FunctionCompiler {
   uint32_t last_dst_pos_ = UINT32_MAX;  // code index of the dst word of the last result op
   Op last_op_ = Op::Count;              // the last instruction emitted, and where
   uint32_t last_op_pos_ = 0;
+  Op prev_op_ = Op::Count;              // the one before it (Op::Count: unknown)
+  uint32_t prev_op_pos_ = 0;
   uint32_t last_end_ = 0;
+  uint32_t label_pc_ = UINT32_MAX;      // where the last branch target was placed
   uint64_t instr_offset_ = 0;
   std::optional<Error> error_;
 };

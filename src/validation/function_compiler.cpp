@@ -47,6 +47,7 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot, con
     // Every iteration passes the header, so an endless loop can still be interrupted.
     c.loop_pc = pc();
     op(Op::LoopHeader);
+    bind_label();  // backward branches land after the header
   }
   if (kind == CtrlKind::If) {
     emit_cond_branch(cmp, cond_slot, false);
@@ -94,6 +95,7 @@ bool FunctionCompiler<kMode>::end_block() {
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
   uint32_t here = pc();
+  bind_label();
   if (live()) {
     for (uint32_t f : done.fixups) code_[f] = rel(here, f);
     if (done.else_fixup != UINT32_MAX) code_[done.else_fixup] = rel(here, done.else_fixup);
@@ -127,6 +129,19 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   if (!read_memarg(align, offset)) return false;
   Operand addr = pop(ValType::I32);
   uint32_t dst = push(result);
+  // The address was just computed by an add: one instruction does both (the sum is still
+  // written, so the add's result may live on).
+  const Op add = last_is(Op::I32Add, 3, addr.slot)          ? Op::I32Add
+                 : last_is(Op::I32AddImm, 4, addr.slot)     ? Op::I32AddImm
+                 : last_is(Op::I32ShlAdd, 6, addr.slot, 4) ? Op::I32ShlAdd
+                                                            : Op::Count;
+  if (add != Op::Count) {
+    fuse_last(load_with_add(o, add));
+    last_dst_pos_ = pc();
+    code_.push_back(dst);
+    code_.push_back(offset);
+    return true;
+  }
   op_dst(o, dst);
   word(addr.slot);
   word(offset);
@@ -195,6 +210,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       const Ctrl& outer = ctrls_[ctrls_.size() - 2];
       bool outer_live = !outer.unreachable && !outer.dead;
       if (outer_live && c.else_fixup != UINT32_MAX) code_[c.else_fixup] = rel(pc(), c.else_fixup);
+      bind_label();
       c.else_fixup = UINT32_MAX;
       c.kind = CtrlKind::Else;
       c.height = c.base;
@@ -238,6 +254,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
         word(0);
         emit_br(depth);
         if (live()) code_[skip] = rel(pc(), skip);
+        bind_label();
       }
       // The values stay on the stack, retyped as the label's types.
       for (size_t k = 0; k < n; ++k) {
@@ -268,8 +285,14 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       }
       pad_for(arity);
       materialize_range(stack_.size() - arity, stack_.size());
-      op(Op::BrTable);
-      word(index.slot);
+      if (last_is(Op::I32AddImm, 4, index.slot)) {
+        // The index was just computed as a + imm (a switch on a shifted range): one
+        // instruction does both.
+        fuse_last(Op::BrTableAddImm);
+      } else {
+        op(Op::BrTable);
+        word(index.slot);
+      }
       word(count);
       uint32_t table = pc();
       for (uint32_t k = 0; k <= count; ++k) word(0);
@@ -285,6 +308,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
             }
           } else {
             code_[table + k] = rel(pc(), table + k);
+            bind_label();
             emit_br(depths[k]);
           }
         }

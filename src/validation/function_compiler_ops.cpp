@@ -81,9 +81,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
         code_[last_dst_pos_] = x;
         if (tee) stack_.back() = Operand{v.type, x, true};
       } else if (v.slot != x) {
-        op(Op::Copy);
-        word(x);
-        word(v.slot);
+        emit_copy(x, v.slot);
       }
       last_dst_pos_ = UINT32_MAX;
       return true;
