@@ -29,6 +29,10 @@ namespace hailmary::detail {
   X(I32ShrUAndImm, 7)     /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */ \
   X(I32ShrUAndAdd, 9)     /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */           \
   X(I32ShlAdd, 6)         /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */         \
+  X(I32AndShlImm, 7)      /* t, a, mask lo, hi, dst, shift lo, hi: t = a & m; dst = t << s */ \
+  X(BrIfAndImm, 5)        /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */      \
+  X(BrUnlessAndImm, 5)                                                                    \
+  X(I32LoadLoad, 5)       /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */ \
   X(BrIfAddImm, 5)        /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */     \
   X(BrUnlessAddImm, 5)                                                                    \
   X(BrIfAddImmLoop, 5)                                                                    \
@@ -164,5 +168,8 @@ std::string disassemble(const CompiledFunc& f);
 /// and for the HM_OPSTATS profiling build.
 size_t op_of_handler(const void* handler);
 const char* op_name(size_t op);
+/// Operand words after an Op's handler; -1 and -2 for the BrTable forms, whose length is
+/// 2 + count + 1 and 5 + count + 1 with the count in operand word 1 and 4.
+int op_operand_words(size_t op);
 
 }  // namespace hailmary::detail

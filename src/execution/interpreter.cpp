@@ -321,6 +321,46 @@ L_I32ShlAdd: {
   pc += 8;
   NEXT();
 }
+L_I32AndShlImm: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
+  fp[pc[2]] = t;
+  fp[pc[6]] = static_cast<uint32_t>(t << (pc[7] & 31));
+  pc += 9;
+  NEXT();
+}
+L_BrIfAndImm: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
+  fp[pc[2]] = t;
+  if (t != 0) {
+    HM_JUMP(6);
+  } else {
+    pc += 7;
+  }
+  NEXT();
+}
+L_BrUnlessAndImm: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
+  fp[pc[2]] = t;
+  if (t == 0) {
+    HM_JUMP(6);
+  } else {
+    pc += 7;
+  }
+  NEXT();
+}
+L_I32LoadLoad: {
+  uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  uint32_t v;
+  std::memcpy(&v, mem_base + ea, 4);
+  fp[pc[2]] = v;
+  ea = static_cast<uint64_t>(v) + pc[6];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  std::memcpy(&v, mem_base + ea, 4);
+  fp[pc[5]] = v;
+  pc += 7;
+  NEXT();
+}
 #define HM_BR_ADD_IMM(name, test, check)                     \
   L_##name: {                                                \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \

@@ -175,6 +175,7 @@ class FunctionCompiler {
   }
   void op(Op o) {
     if (!live()) return;
+    insts_.push_back({pc(), o});
     prev_op_ = last_op_;
     prev_op_pos_ = last_op_pos_;
     last_op_ = o;
@@ -186,6 +187,7 @@ class FunctionCompiler {
   }
   void set_handler(uint32_t pos, Op o) {
     std::memcpy(&code_[pos], &handlers_[static_cast<size_t>(o)], kHandlerWords * sizeof(uint32_t));
+    if (!insts_.empty() && insts_.back().pos == pos) insts_.back().op = o;
   }
   // A branch target is being placed at the current position: no instruction emitted from
   // here on may be fused with the one before it.
@@ -258,6 +260,7 @@ class FunctionCompiler {
       if (p.has_imm) p.imm_hi = code_[operands + 3];
     }
     code_.resize(last_op_pos_);
+    while (!insts_.empty() && insts_.back().pos >= pc()) insts_.pop_back();
     last_dst_pos_ = UINT32_MAX;
     // The instruction before the compare is the last one again (the branch may absorb it).
     last_op_ = prev_op_;
@@ -271,6 +274,11 @@ class FunctionCompiler {
     if (p.op == Op::Count && last_is(Op::I32AddImm, 4, cond_slot)) {
       // The condition was just computed as a + imm (a count-down loop): one instruction.
       fuse_last(when ? Op::BrIfAddImm : Op::BrUnlessAddImm);
+      return;
+    }
+    if (p.op == Op::Count && last_is(Op::I32AndImm, 4, cond_slot)) {
+      // A flag test, x & mask: one instruction.
+      fuse_last(when ? Op::BrIfAndImm : Op::BrUnlessAndImm);
       return;
     }
     if (p.op == Op::Count) {
@@ -563,6 +571,15 @@ class FunctionCompiler {
     Op with_imm = imm_form(o);
     if (b.is_const() && with_imm != Op::Count) {
       uint32_t dst = push(out);
+      if (o == Op::I32Shl && last_is(Op::I32AndImm, 4, a.slot)) {
+        // (a & m) << s, a masked index scaled: one instruction (the mask still written).
+        fuse_last(Op::I32AndShlImm);
+        last_dst_pos_ = pc();
+        code_.push_back(dst);
+        code_.push_back(static_cast<uint32_t>(b.imm));
+        code_.push_back(static_cast<uint32_t>(b.imm >> 32));
+        return true;
+      }
       if (o == Op::I32And && last_is(Op::I32ShrUImm, 4, a.slot)) {
         // (a >> s) & m, a bit-field extraction: one instruction (the shift still written).
         fuse_last(Op::I32ShrUAndImm);
@@ -603,6 +620,7 @@ class FunctionCompiler {
   bool begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp = {});
   bool end_block();
   bool call(uint32_t func_index);
+  void duplicate_short_tails();
 
   const ModuleData& m_;
   const FunctionBody& body_;
@@ -614,6 +632,11 @@ class FunctionCompiler {
   std::vector<Operand> stack_;
   std::vector<Ctrl> ctrls_;
   std::vector<uint32_t> code_;
+  struct Inst {
+    uint32_t pos;
+    Op op;
+  };
+  std::vector<Inst> insts_;  // every instruction emitted, in order (Compile mode)
   uint32_t max_height_ = 0;
   uint32_t last_dst_pos_ = UINT32_MAX;  // code index of the dst word of the last result op
   Op last_op_ = Op::Count;              // the last instruction emitted, and where

@@ -135,6 +135,15 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
                  : last_is(Op::I32AddImm, 4, addr.slot)     ? Op::I32AddImm
                  : last_is(Op::I32ShlAdd, 6, addr.slot, 4) ? Op::I32ShlAdd
                                                             : Op::Count;
+  if (add == Op::Count && o == Op::I32Load && result == ValType::I32 &&
+      last_is(Op::I32Load, 3, addr.slot)) {
+    // Pointer chasing, p->a->b: the second load's address is the first one's result.
+    fuse_last(Op::I32LoadLoad);
+    last_dst_pos_ = pc();
+    code_.push_back(dst);
+    code_.push_back(offset);
+    return true;
+  }
   if (add != Op::Count) {
     fuse_last(load_with_add(o, add));
     last_dst_pos_ = pc();
@@ -382,6 +391,7 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   if (!r_.ok()) return r_.take_error();
   if (error_) return std::move(*error_);
   if constexpr (kMode == BodyMode::Validate) return std::unique_ptr<CompiledFunc>();
+  duplicate_short_tails();
 
   auto f = std::make_unique<CompiledFunc>();
   f->code = std::move(code_);
@@ -391,6 +401,124 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   f->frame_slots = local_slots_ + max_height_ + 1;
   if (f->frame_slots < f->result_count) f->frame_slots = f->result_count;
   return f;
+}
+
+namespace {
+
+// Whether `op` is a branch whose only target word is its last operand word.
+bool single_target_branch(Op op) {
+  switch (op) {
+    case Op::Br: case Op::BrLoop: case Op::BrIf: case Op::BrUnless: case Op::BrIfLoop:
+    case Op::BrUnlessLoop: case Op::BrIfAddImm: case Op::BrUnlessAddImm:
+    case Op::BrIfAddImmLoop: case Op::BrUnlessAddImmLoop: case Op::BrIfAndImm:
+    case Op::BrUnlessAndImm: case Op::BrIfI32EqAndImm: case Op::BrIfI32NeAndImm:
+#define HM_X(T, name)                                                              \
+  case Op::BrIf##T##name: case Op::BrIf##T##name##Imm: case Op::BrIf##T##name##Loop: \
+  case Op::BrIf##T##name##ImmLoop:
+      HM_FUSED_CMPS(HM_X)
+#undef HM_X
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Instructions that end a tail worth copying: nothing after them runs in line.
+bool ends_tail(Op op) {
+  return op == Op::Br || op == Op::BrLoop || op == Op::Return || op == Op::ReturnFrom;
+}
+
+}  // namespace
+
+// Tail duplication: a `br` whose target is a short straight-line run ending in an
+// unconditional jump or return (the shared tail of every case of an interpreter's switch,
+// a function epilogue) is replaced by a copy of that run, which saves the dispatch of the br.
+// Runs after all branch words are resolved; rebuilds the code and relocates every target.
+template <BodyMode kMode>
+void FunctionCompiler<kMode>::duplicate_short_tails() {
+  constexpr size_t kMaxTail = 3;
+  const size_t n = insts_.size();
+  if (n == 0) return;
+  auto length = [&](size_t i) {
+    const uint32_t pos = insts_[i].pos;
+    const int w = op_operand_words(static_cast<size_t>(insts_[i].op));
+    if (w == -1) return kHandlerWords + 2 + code_[pos + kHandlerWords + 1] + 1;
+    if (w == -2) return kHandlerWords + 5 + code_[pos + kHandlerWords + 4] + 1;
+    return kHandlerWords + static_cast<uint32_t>(w);
+  };
+  // Index of the instruction starting at `pos` (n for the end of the code), or SIZE_MAX.
+  auto index_of = [&](uint64_t pos) -> size_t {
+    if (pos == code_.size()) return n;
+    auto it = std::lower_bound(insts_.begin(), insts_.end(), pos,
+                               [](const Inst& a, uint64_t p) { return a.pos < p; });
+    return it != insts_.end() && it->pos == pos ? static_cast<size_t>(it - insts_.begin())
+                                                : SIZE_MAX;
+  };
+  auto target_of = [&](uint32_t word) -> uint64_t {
+    return static_cast<uint64_t>(word) + static_cast<int32_t>(code_[word]);
+  };
+  // The code must decode back into exactly the recorded instructions.
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (insts_[i].pos + length(i) != insts_[i + 1].pos) return;
+  }
+  if (insts_[n - 1].pos + length(n - 1) != code_.size()) return;
+
+  std::vector<size_t> tail_of(n, SIZE_MAX);  // for a duplicated br: its tail's first instruction
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (insts_[i].op != Op::Br) continue;
+    const size_t t = index_of(target_of(insts_[i].pos + kHandlerWords));
+    if (t == SIZE_MAX || t >= n || t == i) continue;
+    for (size_t k = t; k < n && k < t + kMaxTail; ++k) {
+      const Op op = insts_[k].op;
+      if (ends_tail(op)) {
+        if (k != i) tail_of[i] = t, any = true;
+        break;
+      }
+      if (single_target_branch(op) || op == Op::BrTable || op == Op::BrTableAddImm ||
+          op == Op::Unreachable)
+        break;
+    }
+  }
+  if (!any) return;
+
+  std::vector<uint32_t> out;
+  out.reserve(code_.size() + code_.size() / 4);
+  std::vector<uint32_t> new_pos(n + 1);
+  struct Reloc {
+    uint32_t word;        // in `out`
+    uint64_t old_target;  // in code_
+  };
+  std::vector<Reloc> relocs;
+  auto copy_inst = [&](size_t k) {
+    const uint32_t pos = insts_[k].pos, len = length(k), at = static_cast<uint32_t>(out.size());
+    out.insert(out.end(), code_.begin() + pos, code_.begin() + pos + len);
+    const Op op = insts_[k].op;
+    if (single_target_branch(op)) {
+      relocs.push_back({at + len - 1, target_of(pos + len - 1)});
+    } else if (op == Op::BrTable || op == Op::BrTableAddImm) {
+      const uint32_t first = kHandlerWords + (op == Op::BrTable ? 2 : 5);
+      for (uint32_t w = first; w < len; ++w) relocs.push_back({at + w, target_of(pos + w)});
+    }
+  };
+  for (size_t i = 0; i < n; ++i) {
+    new_pos[i] = static_cast<uint32_t>(out.size());
+    if (tail_of[i] == SIZE_MAX) {
+      copy_inst(i);
+      continue;
+    }
+    for (size_t k = tail_of[i];; ++k) {
+      copy_inst(k);
+      if (ends_tail(insts_[k].op)) break;
+    }
+  }
+  new_pos[n] = static_cast<uint32_t>(out.size());
+  for (const Reloc& r : relocs) {
+    const size_t t = index_of(r.old_target);
+    if (t == SIZE_MAX) return;  // a target inside an instruction: leave the code as it was
+    out[r.word] = rel(new_pos[t], r.word);
+  }
+  code_ = std::move(out);
 }
 
 // The two passes over a body share every line of validation.
