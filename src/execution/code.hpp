@@ -33,6 +33,12 @@ namespace hailmary::detail {
   X(BrIfAndImm, 5)        /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */      \
   X(BrUnlessAndImm, 5)                                                                    \
   X(I32LoadLoad, 5)       /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */ \
+  X(I32RotlXor, 6)        /* t, a, k lo, hi, dst, b: t = rotl(a, k); dst = t ^ b */         \
+  X(I32ShrUXor, 6)        /* t, a, k lo, hi, dst, b: t = a >> k; dst = t ^ b */             \
+  X(BrIfAddImmNe, 6)      /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */      \
+  X(BrIfAddImmNeImm, 7)   /* t, a, k lo, hi, c lo, hi, target: branch if t != c */          \
+  X(BrIfAddImmNeLoop, 6)                                                                  \
+  X(BrIfAddImmNeImmLoop, 7)                                                               \
   X(BrIfAddImm, 5)        /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */     \
   X(BrUnlessAddImm, 5)                                                                    \
   X(BrIfAddImmLoop, 5)                                                                    \

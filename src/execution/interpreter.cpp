@@ -361,6 +361,38 @@ L_I32LoadLoad: {
   pc += 7;
   NEXT();
 }
+L_I32RotlXor: {
+  const uint32_t t = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31));
+  fp[pc[2]] = t;
+  fp[pc[6]] = t ^ static_cast<uint32_t>(fp[pc[7]]);
+  pc += 8;
+  NEXT();
+}
+L_I32ShrUXor: {
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
+  fp[pc[2]] = t;
+  fp[pc[6]] = t ^ static_cast<uint32_t>(fp[pc[7]]);
+  pc += 8;
+  NEXT();
+}
+  // Counted loops: i = i + k; branch if i != n.
+#define HM_BR_ADD_NE(name, bound, target_word, check)            \
+  L_##name: {                                                    \
+    const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
+    fp[pc[2]] = v;                                               \
+    if (v != (bound)) {                                          \
+      check;                                                     \
+      HM_JUMP(target_word);                                      \
+    } else {                                                     \
+      pc += (target_word) + 1;                                   \
+    }                                                            \
+    NEXT();                                                      \
+  }
+  HM_BR_ADD_NE(BrIfAddImmNe, static_cast<uint32_t>(fp[pc[6]]), 7, (void)0)
+  HM_BR_ADD_NE(BrIfAddImmNeImm, pc[6], 8, (void)0)
+  HM_BR_ADD_NE(BrIfAddImmNeLoop, static_cast<uint32_t>(fp[pc[6]]), 7, HM_CHECK_INTERRUPT())
+  HM_BR_ADD_NE(BrIfAddImmNeImmLoop, pc[6], 8, HM_CHECK_INTERRUPT())
+#undef HM_BR_ADD_NE
 #define HM_BR_ADD_IMM(name, test, check)                     \
   L_##name: {                                                \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \

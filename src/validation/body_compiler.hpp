@@ -76,6 +76,8 @@ inline Op loop_variant(Op op) {
     case Op::BrUnless: return Op::BrUnlessLoop;
     case Op::BrIfAddImm: return Op::BrIfAddImmLoop;
     case Op::BrUnlessAddImm: return Op::BrUnlessAddImmLoop;
+    case Op::BrIfAddImmNe: return Op::BrIfAddImmNeLoop;
+    case Op::BrIfAddImmNeImm: return Op::BrIfAddImmNeImmLoop;
 #define HM_X(T, name) \
   case Op::BrIf##T##name: return Op::BrIf##T##name##Loop; \
   case Op::BrIf##T##name##Imm: return Op::BrIf##T##name##ImmLoop;
@@ -288,8 +290,14 @@ class FunctionCompiler {
     }
     Op cmp = when ? p.op : negate_compare(p.op);
     if ((cmp == Op::I32EqImm || cmp == Op::I32NeImm) && p.b_or_imm_lo == 0) {
-      op(cmp == Op::I32EqImm ? Op::BrUnless : Op::BrIf);
-      word(p.a);
+      emit_cond_branch(PendingCompare{}, p.a, cmp == Op::I32NeImm);  // a plain (un)less
+      return;
+    }
+    if ((cmp == Op::I32Ne || cmp == Op::I32NeImm) && last_is(Op::I32AddImm, 4, p.a)) {
+      // A counted loop's step and test, i += k; i != n: one instruction.
+      fuse_last(cmp == Op::I32Ne ? Op::BrIfAddImmNe : Op::BrIfAddImmNeImm);
+      code_.push_back(p.b_or_imm_lo);
+      if (cmp == Op::I32NeImm) code_.push_back(p.imm_hi);
       return;
     }
     if (cmp == Op::I32Eq || cmp == Op::I32Ne) {
@@ -597,12 +605,16 @@ class FunctionCompiler {
     }
     if (b.is_const()) b = realize(b, b_index);
     uint32_t dst = push(out);
-    if (o == Op::I32Add) {
-      // A shifted index or an extracted bit-field added to a base: one instruction.
+    if (o == Op::I32Add || o == Op::I32Xor) {
+      // A shifted index or an extracted bit-field added to a base, a rotate or shift mixed
+      // into a hash: one instruction.
       for (int k = 0; k < 2; ++k) {
         const uint32_t x = k == 0 ? a.slot : b.slot, other = k == 0 ? b.slot : a.slot;
-        Op fused = last_is(Op::I32ShlImm, 4, x)          ? Op::I32ShlAdd
-                   : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
+        Op fused = o == Op::I32Xor ? (last_is(Op::I32RotlImm, 4, x)   ? Op::I32RotlXor
+                                      : last_is(Op::I32ShrUImm, 4, x) ? Op::I32ShrUXor
+                                                                      : Op::Count)
+                 : last_is(Op::I32ShlImm, 4, x)          ? Op::I32ShlAdd
+                 : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
                                                          : Op::Count;
         if (fused == Op::Count) continue;
         fuse_last(fused);

@@ -412,6 +412,8 @@ bool single_target_branch(Op op) {
     case Op::BrUnlessLoop: case Op::BrIfAddImm: case Op::BrUnlessAddImm:
     case Op::BrIfAddImmLoop: case Op::BrUnlessAddImmLoop: case Op::BrIfAndImm:
     case Op::BrUnlessAndImm: case Op::BrIfI32EqAndImm: case Op::BrIfI32NeAndImm:
+    case Op::BrIfAddImmNe: case Op::BrIfAddImmNeImm: case Op::BrIfAddImmNeLoop:
+    case Op::BrIfAddImmNeImmLoop:
 #define HM_X(T, name)                                                              \
   case Op::BrIf##T##name: case Op::BrIf##T##name##Imm: case Op::BrIf##T##name##Loop: \
   case Op::BrIf##T##name##ImmLoop:
