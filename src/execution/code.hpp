@@ -174,8 +174,5 @@ std::string disassemble(const CompiledFunc& f);
 /// and for the HM_OPSTATS profiling build.
 size_t op_of_handler(const void* handler);
 const char* op_name(size_t op);
-/// Operand words after an Op's handler; -1 and -2 for the BrTable forms, whose length is
-/// 2 + count + 1 and 5 + count + 1 with the count in operand word 1 and 4.
-int op_operand_words(size_t op);
 
 }  // namespace hailmary::detail

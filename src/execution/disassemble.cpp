@@ -49,8 +49,6 @@ static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 
 }  // namespace
 
-int op_operand_words(size_t op) { return op < static_cast<size_t>(Op::Count) ? kOps[op].operands : 0; }
-
 const char* op_name(size_t op) { return op < static_cast<size_t>(Op::Count) ? kOps[op].name : "?"; }
 
 size_t op_of_handler(const void* handler) {

@@ -2,6 +2,7 @@
 // accesses, and the driver. See body_compiler.hpp for the design.
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "validation/body_compiler.hpp"
 
@@ -376,7 +377,10 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   for (const LocalGroup& g : body_.locals) locals_.insert(locals_.end(), g.count, g.type);
   local_slots_ = static_cast<uint32_t>(locals_.size());
   ctrls_.push_back(Ctrl{CtrlKind::Func, {}, type_.results, 0, 0});
-  if constexpr (kMode == BodyMode::Compile) code_.reserve((body_.body_end - body_.body_offset) * 2 + 8);
+  if constexpr (kMode == BodyMode::Compile) {
+    code_.reserve((body_.body_end - body_.body_offset) * 2 + 8);
+    insts_.reserve((body_.body_end - body_.body_offset) / 2 + 4);
+  }
 
   while (!ctrls_.empty()) {
     instr_offset_ = r_.pos();
@@ -440,13 +444,9 @@ template <BodyMode kMode>
 void FunctionCompiler<kMode>::duplicate_short_tails() {
   constexpr size_t kMaxTail = 3;
   const size_t n = insts_.size();
-  if (n == 0) return;
-  auto length = [&](size_t i) {
-    const uint32_t pos = insts_[i].pos;
-    const int w = op_operand_words(static_cast<size_t>(insts_[i].op));
-    if (w == -1) return kHandlerWords + 2 + code_[pos + kHandlerWords + 1] + 1;
-    if (w == -2) return kHandlerWords + 5 + code_[pos + kHandlerWords + 4] + 1;
-    return kHandlerWords + static_cast<uint32_t>(w);
+  // Every instruction is recorded, so each one ends where the next begins.
+  auto end_of = [&](size_t i) -> uint32_t {
+    return i + 1 < n ? insts_[i + 1].pos : static_cast<uint32_t>(code_.size());
   };
   // Index of the instruction starting at `pos` (n for the end of the code), or SIZE_MAX.
   auto index_of = [&](uint64_t pos) -> size_t {
@@ -459,14 +459,8 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
   auto target_of = [&](uint32_t word) -> uint64_t {
     return static_cast<uint64_t>(word) + static_cast<int32_t>(code_[word]);
   };
-  // The code must decode back into exactly the recorded instructions.
-  for (size_t i = 0; i + 1 < n; ++i) {
-    if (insts_[i].pos + length(i) != insts_[i + 1].pos) return;
-  }
-  if (insts_[n - 1].pos + length(n - 1) != code_.size()) return;
 
-  std::vector<size_t> tail_of(n, SIZE_MAX);  // for a duplicated br: its tail's first instruction
-  bool any = false;
+  std::vector<size_t> tail_of;  // for a duplicated br: its tail's first instruction
   for (size_t i = 0; i < n; ++i) {
     if (insts_[i].op != Op::Br) continue;
     const size_t t = index_of(target_of(insts_[i].pos + kHandlerWords));
@@ -474,7 +468,10 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     for (size_t k = t; k < n && k < t + kMaxTail; ++k) {
       const Op op = insts_[k].op;
       if (ends_tail(op)) {
-        if (k != i) tail_of[i] = t, any = true;
+        if (k != i) {
+          if (tail_of.empty()) tail_of.assign(n, SIZE_MAX);
+          tail_of[i] = t;
+        }
         break;
       }
       if (single_target_branch(op) || op == Op::BrTable || op == Op::BrTableAddImm ||
@@ -482,7 +479,13 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
         break;
     }
   }
-  if (!any) return;
+  if (tail_of.empty()) return;
+  // The record must match the code: each instruction starts with its handler.
+  for (const Inst& in : insts_) {
+    if (std::memcmp(&code_[in.pos], &handlers_[static_cast<size_t>(in.op)],
+                    kHandlerWords * sizeof(uint32_t)) != 0)
+      return;
+  }
 
   std::vector<uint32_t> out;
   out.reserve(code_.size() + code_.size() / 4);
@@ -492,28 +495,45 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     uint64_t old_target;  // in code_
   };
   std::vector<Reloc> relocs;
-  auto copy_inst = [&](size_t k) {
-    const uint32_t pos = insts_[k].pos, len = length(k), at = static_cast<uint32_t>(out.size());
-    out.insert(out.end(), code_.begin() + pos, code_.begin() + pos + len);
+  // Records the branch words of instruction k, now at new_pos[k].
+  auto relocate = [&](size_t k) {
     const Op op = insts_[k].op;
+    const uint32_t pos = insts_[k].pos, len = end_of(k) - pos;
     if (single_target_branch(op)) {
-      relocs.push_back({at + len - 1, target_of(pos + len - 1)});
+      relocs.push_back({new_pos[k] + len - 1, target_of(pos + len - 1)});
     } else if (op == Op::BrTable || op == Op::BrTableAddImm) {
       const uint32_t first = kHandlerWords + (op == Op::BrTable ? 2 : 5);
-      for (uint32_t w = first; w < len; ++w) relocs.push_back({at + w, target_of(pos + w)});
+      for (uint32_t w = first; w < len; ++w) relocs.push_back({new_pos[k] + w, target_of(pos + w)});
     }
   };
-  for (size_t i = 0; i < n; ++i) {
-    new_pos[i] = static_cast<uint32_t>(out.size());
-    if (tail_of[i] == SIZE_MAX) {
-      copy_inst(i);
-      continue;
+  // Instructions [from, to) move as one block.
+  auto copy_block = [&](size_t from, size_t to) {
+    if (from >= to) return;
+    const uint32_t begin = insts_[from].pos, end = end_of(to - 1);
+    const int64_t delta = static_cast<int64_t>(out.size()) - begin;
+    out.insert(out.end(), code_.begin() + begin, code_.begin() + end);
+    for (size_t k = from; k < to; ++k) {
+      new_pos[k] = static_cast<uint32_t>(insts_[k].pos + delta);
+      relocate(k);
     }
+  };
+  size_t block = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (tail_of[i] == SIZE_MAX) continue;
+    copy_block(block, i);
+    block = i + 1;
+    new_pos[i] = static_cast<uint32_t>(out.size());
     for (size_t k = tail_of[i];; ++k) {
-      copy_inst(k);
-      if (ends_tail(insts_[k].op)) break;
+      // A copy of instruction k, relocated as if it stood here.
+      const uint32_t pos = insts_[k].pos, len = end_of(k) - pos;
+      const uint32_t at = static_cast<uint32_t>(out.size());
+      out.insert(out.end(), code_.begin() + pos, code_.begin() + pos + len);
+      const Op op = insts_[k].op;
+      if (single_target_branch(op)) relocs.push_back({at + len - 1, target_of(pos + len - 1)});
+      if (ends_tail(op)) break;
     }
   }
+  copy_block(block, n);
   new_pos[n] = static_cast<uint32_t>(out.size());
   for (const Reloc& r : relocs) {
     const size_t t = index_of(r.old_target);
