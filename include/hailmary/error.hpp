@@ -8,7 +8,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace hailmary {
@@ -89,35 +90,88 @@ class Error {
 
 std::ostream& operator<<(std::ostream& os, const Error& error);
 
+namespace detail {
+/// Using the value of a failed Result is a bug in the caller: say which error it was, abort.
+[[noreturn]] void bad_result_access(const Error* error) noexcept;
+}  // namespace detail
+
 /// Either a T or an Error. [[nodiscard]]: ignoring a failure is a bug.
+/// A success holds the T and one null pointer, so returning one costs no more than the T:
+/// the typed FFI returns Result<R> from every guest call.
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  Result(T value) { ::new (static_cast<void*>(&value_)) T(std::move(value)); }  // NOLINT: implicit
+  Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}  // NOLINT
   template <class U>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
              !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& value) : v_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+  Result(U&& value) {  // NOLINT
+    ::new (static_cast<void*>(&value_)) T(std::forward<U>(value));
+  }
+  Result(const Result& other) {
+    if (other.error_) {
+      error_ = std::make_unique<Error>(*other.error_);
+    } else {
+      ::new (static_cast<void*>(&value_)) T(other.value_);
+    }
+  }
+  Result(Result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    if (other.error_) {
+      error_ = std::move(other.error_);
+      other.error_ = std::make_unique<Error>(*error_);  // the moved-from Result stays a failure
+    } else {
+      ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
+    }
+  }
+  Result& operator=(const Result& other) {
+    if (this != &other) {
+      Result copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Result& operator=(Result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    if (this != &other) {
+      this->~Result();
+      ::new (static_cast<void*>(this)) Result(std::move(other));
+    }
+    return *this;
+  }
+  ~Result() {
+    if (!error_) value_.~T();
+  }
 
-  bool ok() const noexcept { return v_.index() == 0; }
+  bool ok() const noexcept { return error_ == nullptr; }
   explicit operator bool() const noexcept { return ok(); }
 
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
+  /// Precondition: ok(). Violating it aborts with the error's text, never reads garbage.
+  T& value() & { return check(), value_; }
+  const T& value() const& { return check(), value_; }
+  T&& value() && { return check(), std::move(value_); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const& { return std::get<1>(v_); }
-  Error& error() & { return std::get<1>(v_); }
-  Error&& error() && { return std::get<1>(std::move(v_)); }
+  /// Precondition: !ok().
+  const Error& error() const& { return check_error(), *error_; }
+  Error& error() & { return check_error(), *error_; }
+  Error&& error() && { return check_error(), std::move(*error_); }
 
  private:
-  std::variant<T, Error> v_;
+  void check() const noexcept {
+    if (error_) [[unlikely]] detail::bad_result_access(error_.get());
+  }
+  void check_error() const noexcept {
+    if (!error_) [[unlikely]] detail::bad_result_access(nullptr);
+  }
+
+  union {
+    T value_;
+  };
+  std::unique_ptr<Error> error_;  // null exactly when value_ is alive
 };
 
 /// Success is one null pointer, so the hot path (a call that did not trap) stays cheap.

@@ -1,12 +1,24 @@
 // Human-readable names and messages for the public value, type and error types.
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 #include "hailmary/error.hpp"
 #include "hailmary/types.hpp"
 #include "hailmary/value.hpp"
 
 namespace hailmary {
+
+namespace detail {
+void bad_result_access(const Error* error) noexcept {
+  if (error) {
+    std::fprintf(stderr, "hailmary: value() of a failed Result: %s\n", error->to_string().c_str());
+  } else {
+    std::fprintf(stderr, "hailmary: error() of a successful Result\n");
+  }
+  std::abort();
+}
+}  // namespace detail
 
 std::string_view trap_message(TrapKind kind) noexcept {
   // The spec interpreter's wording, so messages read like the spec tests.
