@@ -369,7 +369,9 @@ Result<Func> Guest::check(std::string_view name, const FuncType& type,
   return f;
 }
 
-Result<std::pair<Func, ReleaseShape>> Guest::resolve_release(std::string_view name) const {
+Result<Guest::Release> Guest::release_for(const FuncOptions& options) const {
+  if (options.release.empty()) return Release{Func(), ctx_->free_shape, {}};
+  const std::string& name = options.release;
   auto f = ctx_->instance.get_func(name);
   if (!f) return ffi_error("no release export `" + std::string(name) + "`");
   auto shape = detail::release_shape_of(f->type());
@@ -377,7 +379,7 @@ Result<std::pair<Func, ReleaseShape>> Guest::resolve_release(std::string_view na
     return ffi_error("release export `" + std::string(name) + "` has type " + to_string(f->type()) +
                      "; expected (i32, i32) -> (), (i32) -> () or " + "(i32) -> (i32)");
   }
-  return std::pair{*f, *shape};
+  return Release{*f, *shape, name};
 }
 
 Result<Func> Guest::check_destroy(std::string_view name, const std::string& void_sig,

@@ -454,18 +454,10 @@ Result<DynamicFunc> Guest::dynamic_func(std::string_view name, DynSignature sig,
                                         const FuncOptions& options) const {
   auto f = check(name, sig.lowered(), sig.text());
   if (!f) return std::move(f).error();
-  Func release;
-  ReleaseShape shape = ctx_->free_shape;
-  std::string release_name;
-  if (!options.release.empty()) {
-    auto r = resolve_release(options.release);
-    if (!r) return std::move(r).error();
-    release = r->first;
-    shape = r->second;
-    release_name = options.release;
-  }
-  return DynamicFunc(*f, ctx_, std::string(name), std::move(sig), release, shape,
-                     std::move(release_name));
+  auto release = release_for(options);
+  if (!release) return std::move(release).error();
+  return DynamicFunc(*f, ctx_, std::string(name), std::move(sig), release->func, release->shape,
+                     std::move(release->name));
 }
 
 }  // namespace hailmary::ffi

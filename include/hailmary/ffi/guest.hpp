@@ -81,17 +81,10 @@ class Guest {
     using TF = TypedFunc<Sig>;
     auto f = check(name, TF::wasm_type(), TF::signature());
     if (!f) return std::move(f).error();
-    Func release;
-    ReleaseShape shape = ctx_->free_shape;
-    std::string release_name;
-    if (!options.release.empty()) {
-      auto r = resolve_release(options.release);
-      if (!r) return std::move(r).error();
-      release = r->first;
-      shape = r->second;
-      release_name = options.release;
-    }
-    return TF(*f, ctx_, std::string(name), release, shape, std::move(release_name));
+    auto release = release_for(options);
+    if (!release) return std::move(release).error();
+    return TF(*f, ctx_, std::string(name), release->func, release->shape,
+              std::move(release->name));
   }
 
   /// An export called by a signature known only at run time (contract text, see
@@ -127,7 +120,14 @@ class Guest {
   explicit Guest(std::shared_ptr<detail::GuestContext> ctx) : ctx_(std::move(ctx)) {}
   Result<Func> check(std::string_view name, const FuncType& type,
                      const std::string& signature) const;
-  Result<std::pair<Func, ReleaseShape>> resolve_release(std::string_view name) const;
+  /// How results of a function are freed: options.release if given (its type checked),
+  /// else the guest's default free function.
+  struct Release {
+    Func func;
+    ReleaseShape shape;
+    std::string name;
+  };
+  Result<Release> release_for(const FuncOptions& options) const;
   template <class H>
   Result<Func> destroy_func(std::string_view name, H) const {
     return check_destroy(name, detail::signature_text<void(H)>(),
