@@ -58,8 +58,8 @@ const std::vector<Kernel>& kernels() {
        [](int32_t n) { return Value::i32(fib(n)); }, nullptr},
       {"sieve", "sieve over 8 Mi byte flags", HM_BENCH_WASM_MEMLOOP, "sieve", nullptr, 8 << 20,
        [](int32_t n) { return Value::i32(sieve(n)); }, nullptr},
-      {"calls", "10 M calls of a small function", HM_BENCH_WASM_CALLS, "calls", nullptr,
-       10'000'000, [](int32_t n) { return Value::i64(calls(n)); }, nullptr},
+      {"calls", "10 M calls of a small function", HM_BENCH_WASM_CALLS, "calls", nullptr, 10'000'000,
+       [](int32_t n) { return Value::i64(calls(n)); }, nullptr},
       {"matmul", "f64 matmul 256x256", HM_BENCH_WASM_MATMUL, "matmul", "matmul_init", 256,
        [](int32_t n) { return Value::f64(matmul(n)); }, [](int32_t n) { matmul_init(n); }},
       {"sha256", "SHA-256 over 1 MiB", HM_BENCH_WASM_SHA256, "sha256", "sha256_init", 1,
@@ -187,8 +187,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
     for (const Kernel& k : kernels()) {
       auto wasm = find(std::string(k.name) + "/wasm");
       auto native = find(std::string(k.name) + "/native");
-      out << "| " << k.name << " | " << k.description << " | " << fmt(wasm) << " | "
-          << fmt(native) << " | ";
+      out << "| " << k.name << " | " << k.description << " | " << fmt(wasm) << " | " << fmt(native)
+          << " | ";
       if (wasm && native && *native > 0) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.1fx", *wasm / *native);

@@ -13,12 +13,17 @@ namespace {
 
 Value zero_of(ValType t) {
   switch (t) {
-    case ValType::I64: return Value::i64(0);
-    case ValType::F32: return Value::f32(0);
-    case ValType::F64: return Value::f64(0);
+    case ValType::I64:
+      return Value::i64(0);
+    case ValType::F32:
+      return Value::f32(0);
+    case ValType::F64:
+      return Value::f64(0);
     case ValType::FuncRef:
-    case ValType::ExternRef: return Value::null(t);
-    default: return Value::i32(0);
+    case ValType::ExternRef:
+      return Value::null(t);
+    default:
+      return Value::i32(0);
   }
 }
 
@@ -27,12 +32,12 @@ std::optional<Extern> stub_for(Store& store, const ImportType& imp) {
   const ExternType& t = imp.type;
   switch (t.kind) {
     case ExternKind::Func:
-      return Extern(Func::host(store, t.func,
-                               [](Caller&, std::span<const Value>, std::span<Value> results)
-                                   -> Result<void> {
-                                 for (Value& v : results) v = zero_of(v.type());
-                                 return {};
-                               }));
+      return Extern(
+          Func::host(store, t.func,
+                     [](Caller&, std::span<const Value>, std::span<Value> results) -> Result<void> {
+                       for (Value& v : results) v = zero_of(v.type());
+                       return {};
+                     }));
     case ExternKind::Memory: {
       auto m = Memory::create(store, t.memory);
       if (!m) return std::nullopt;

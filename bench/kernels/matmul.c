@@ -6,7 +6,9 @@ static double a[MAT_MAX][MAT_MAX];
 static double b[MAT_MAX][MAT_MAX];
 static double c[MAT_MAX][MAT_MAX];
 
-static int32_t clamp(int32_t n) { return n < 1 ? 1 : n > MAT_MAX ? MAT_MAX : n; }
+static int32_t clamp(int32_t n) {
+  return n < 1 ? 1 : n > MAT_MAX ? MAT_MAX : n;
+}
 
 HM_KERNEL void matmul_init(int32_t n) {
   n = clamp(n);

@@ -3,13 +3,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <new>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace hailmary {
@@ -83,8 +83,8 @@ class Error {
   TrapKind trap_ = TrapKind::None;
   int32_t exit_code_ = 0;
   std::optional<uint64_t> offset_;
-  std::string message_;       // starts with the context prefixes, if any
-  size_t context_len_ = 0;    // length of those prefixes
+  std::string message_;     // starts with the context prefixes, if any
+  size_t context_len_ = 0;  // length of those prefixes
   std::vector<Frame> backtrace_;
 };
 
@@ -102,11 +102,11 @@ template <class T>
 class [[nodiscard]] Result {
  public:
   Result(T value) { ::new (static_cast<void*>(&value_)) T(std::move(value)); }  // NOLINT: implicit
-  Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}  // NOLINT
+  Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}    // NOLINT
   template <class U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& value) {  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
+      Result(U&& value) {  // NOLINT
     ::new (static_cast<void*>(&value_)) T(std::forward<U>(value));
   }
   Result(const Result& other) {
@@ -162,10 +162,12 @@ class [[nodiscard]] Result {
 
  private:
   void check() const noexcept {
-    if (error_) [[unlikely]] detail::bad_result_access(error_.get());
+    if (error_) [[unlikely]]
+      detail::bad_result_access(error_.get());
   }
   void check_error() const noexcept {
-    if (!error_) [[unlikely]] detail::bad_result_access(nullptr);
+    if (!error_) [[unlikely]]
+      detail::bad_result_access(nullptr);
   }
 
   union {
@@ -180,7 +182,8 @@ class [[nodiscard]] Result<void> {
  public:
   Result() noexcept = default;
   Result(Error error) : error_(std::make_unique<Error>(std::move(error))) {}  // NOLINT
-  Result(const Result& other) : error_(other.error_ ? std::make_unique<Error>(*other.error_) : nullptr) {}
+  Result(const Result& other)
+      : error_(other.error_ ? std::make_unique<Error>(*other.error_) : nullptr) {}
   Result(Result&&) noexcept = default;
   Result& operator=(const Result& other) {
     if (this != &other) error_ = other.error_ ? std::make_unique<Error>(*other.error_) : nullptr;

@@ -32,8 +32,8 @@ class Memory;
 /// An untyped host function: reads `params`, writes exactly `results.size()` values of the
 /// declared result types. Returning an Error traps the calling guest; the host caller of the
 /// outermost wasm call receives that error.
-using HostFunction =
-    std::function<Result<void>(Caller& caller, std::span<const Value> params, std::span<Value> results)>;
+using HostFunction = std::function<Result<void>(Caller& caller, std::span<const Value> params,
+                                                std::span<Value> results)>;
 
 /// The low-level host-function ABI the typed FFI is built on: `slots` holds the parameters as
 /// raw 64-bit values on entry and receives the results (starting at slots[0]). Return false
@@ -137,10 +137,10 @@ class Global {
 /// Any importable/exportable object.
 class Extern {
  public:
-  Extern(Func f) : v_(f) {}      // NOLINT
-  Extern(Memory m) : v_(m) {}    // NOLINT
-  Extern(Table t) : v_(t) {}     // NOLINT
-  Extern(Global g) : v_(g) {}    // NOLINT
+  Extern(Func f) : v_(f) {}    // NOLINT
+  Extern(Memory m) : v_(m) {}  // NOLINT
+  Extern(Table t) : v_(t) {}   // NOLINT
+  Extern(Global g) : v_(g) {}  // NOLINT
 
   ExternKind kind() const noexcept { return static_cast<ExternKind>(v_.index()); }
   ExternType type() const;

@@ -21,7 +21,9 @@ enum class ValType : uint8_t {
 };
 
 std::string_view to_string(ValType type) noexcept;
-constexpr bool is_ref(ValType t) noexcept { return t == ValType::FuncRef || t == ValType::ExternRef; }
+constexpr bool is_ref(ValType t) noexcept {
+  return t == ValType::FuncRef || t == ValType::ExternRef;
+}
 constexpr bool is_num(ValType t) noexcept {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
 }

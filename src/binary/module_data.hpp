@@ -19,10 +19,10 @@ struct CompiledFunc;  // execution/code.hpp
 struct ConstExpr {
   enum class Op : uint8_t { I32Const, I64Const, F32Const, F64Const, RefNull, RefFunc, GlobalGet };
   Op op = Op::I32Const;
-  uint64_t bits = 0;     ///< the constant's raw bits (i32/f32 zero-extended)
-  uint32_t index = 0;    ///< function index (RefFunc) or global index (GlobalGet)
+  uint64_t bits = 0;            ///< the constant's raw bits (i32/f32 zero-extended)
+  uint32_t index = 0;           ///< function index (RefFunc) or global index (GlobalGet)
   ValType type = ValType::I32;  ///< RefNull: the reference type; otherwise the result type
-  uint64_t offset = 0;   ///< byte offset of the expression, for error messages
+  uint64_t offset = 0;          ///< byte offset of the expression, for error messages
   /// Non-null when the bytes decoded but are not a valid constant expression (a non-constant
   /// instruction, none, or several): the reason, which validation reports as Invalid.
   const char* invalid = nullptr;
@@ -65,7 +65,7 @@ struct ElemSegment {
 struct DataSegment {
   SegmentMode mode = SegmentMode::Passive;
   uint32_t memory = 0;
-  ConstExpr offset;         ///< Active only
+  ConstExpr offset;           ///< Active only
   uint64_t bytes_offset = 0;  ///< where the payload starts in ModuleData::bytes
   uint64_t size = 0;
   uint64_t segment_offset = 0;  ///< byte offset of the segment
@@ -79,9 +79,9 @@ struct LocalGroup {
 
 struct FunctionBody {
   std::vector<LocalGroup> locals;
-  uint32_t local_count = 0;     ///< sum of the groups (bounded by kMaxLocals)
-  uint64_t body_offset = 0;     ///< first instruction byte in ModuleData::bytes
-  uint64_t body_end = 0;        ///< one past the final `end`
+  uint32_t local_count = 0;  ///< sum of the groups (bounded by kMaxLocals)
+  uint64_t body_offset = 0;  ///< first instruction byte in ModuleData::bytes
+  uint64_t body_end = 0;     ///< one past the final `end`
 };
 
 struct CustomSectionDesc {

@@ -200,8 +200,7 @@ int call_abi(const Instance& instance, const CallOptions& o, std::string sig_tex
     std::string why;
     auto v = parse_arg(sig->params[i], o.args[i], why);
     if (!v) {
-      return fail("argument " + std::to_string(i + 1) + " '" + o.args[i] + "': " + why,
-                  kExitUsage);
+      return fail("argument " + std::to_string(i + 1) + " '" + o.args[i] + "': " + why, kExitUsage);
     }
     args.push_back(std::move(*v));
   }
@@ -261,9 +260,8 @@ int call(const CallOptions& o) {
     std::string what = imp.module + "." + imp.name;
     linker.func(imp.module, imp.name, imp.type.func,
                 [what](Caller&, std::span<const Value>, std::span<Value>) -> Result<void> {
-                  return Error(ErrorKind::Link,
-                               "the guest called import " + what +
-                                   ", which `hailmary call` does not provide");
+                  return Error(ErrorKind::Link, "the guest called import " + what +
+                                                    ", which `hailmary call` does not provide");
                 });
   }
   auto instance = linker.instantiate(*module);

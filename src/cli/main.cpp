@@ -55,9 +55,10 @@ int main(int argc, char** argv) {
                    "exports returning a NUL-terminated char*. Strings and bytes travel through "
                    "the guest's allocator; string results print as text, bytes as hex.")
       ->type_name("'(string,i32)->string'");
-  call_cmd->add_option("--release", call_o.release,
-                       "Export that frees returned strings/bytes/cstrings, e.g. "
-                       "free_string_safe (default: the guest allocator's free)")
+  call_cmd
+      ->add_option("--release", call_o.release,
+                   "Export that frees returned strings/bytes/cstrings, e.g. "
+                   "free_string_safe (default: the guest allocator's free)")
       ->type_name("NAME");
   call_cmd->add_flag("--core", call_o.core,
                      "Ignore the module's ABI contract: call by the core wasm type");

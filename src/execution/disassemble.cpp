@@ -36,20 +36,22 @@ const OpInfo kOps[] = {
 #undef UNOP_TRAP
 #undef BINOP_TRAP
 #define HM_X(T, name) {"BrIf" #T #name, 3}, {"BrIf" #T #name "Imm", 4},
-    HM_FUSED_CMPS(HM_X)
+        HM_FUSED_CMPS(HM_X)
 #undef HM_X
 #define HM_X(T, name) {"BrIf" #T #name "Loop", 3}, {"BrIf" #T #name "ImmLoop", 4},
-    HM_FUSED_CMPS(HM_X)
+            HM_FUSED_CMPS(HM_X)
 #undef HM_X
 #define HM_X(name, T, Out) {#name "Add", 5}, {#name "AddImm", 6}, {#name "ShlAdd", 8},
-    HM_LOADS(HM_X)
+                HM_LOADS(HM_X)
 #undef HM_X
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 
 }  // namespace
 
-const char* op_name(size_t op) { return op < static_cast<size_t>(Op::Count) ? kOps[op].name : "?"; }
+const char* op_name(size_t op) {
+  return op < static_cast<size_t>(Op::Count) ? kOps[op].name : "?";
+}
 
 size_t op_of_handler(const void* handler) {
   static const std::unordered_map<const void*, size_t> by_address = [] {

@@ -44,7 +44,8 @@ struct OpStats {
     std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
     std::fprintf(stderr, "== %s\n", title);
     for (size_t i = 0; i < std::min(n, v.size()); ++i) {
-      std::fprintf(stderr, "%6.2f%% %12llu ", 100.0 * static_cast<double>(v[i].second) / static_cast<double>(total),
+      std::fprintf(stderr, "%6.2f%% %12llu ",
+                   100.0 * static_cast<double>(v[i].second) / static_cast<double>(total),
                    static_cast<unsigned long long>(v[i].second));
       uint64_t k = v[i].first;
       size_t parts[3];
@@ -145,7 +146,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
     // don't pass a static-initialisation guard.
     static const void* const kHandlers[] = {
 #define HM_X(name, n) &&L_##name,
-      HM_CONTROL_OPS(HM_X)
+        HM_CONTROL_OPS(HM_X)
 #undef HM_X
 #define UNOP(name, code, in, out) &&L_##name,
 #define BINOP UNOP
@@ -166,16 +167,16 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #undef UNOP_TRAP
 #undef BINOP_TRAP
 #define HM_X(T, name) &&L_BrIf##T##name, &&L_BrIf##T##name##Imm,
-      HM_FUSED_CMPS(HM_X)
+            HM_FUSED_CMPS(HM_X)
 #undef HM_X
 #define HM_X(T, name) &&L_BrIf##T##name##Loop, &&L_BrIf##T##name##ImmLoop,
-      HM_FUSED_CMPS(HM_X)
+                HM_FUSED_CMPS(HM_X)
 #undef HM_X
 #define HM_X(name, T, Out) &&L_##name##Add, &&L_##name##AddImm, &&L_##name##ShlAdd,
-      HM_LOADS(HM_X)
+                    HM_LOADS(HM_X)
 #undef HM_X
-  };
-  static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
+    };
+    static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
     return true;
   }
@@ -211,31 +212,31 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   FuncInst* callee = nullptr;
   uint64_t* callee_fp = nullptr;
 
-#define HM_RELOAD_MEMORY()                 \
-  do {                                     \
-    if (MemoryInst* m = inst->memory0) {   \
-      mem_base = m->base;                  \
-      mem_size = m->size;                  \
-    }                                      \
+#define HM_RELOAD_MEMORY()               \
+  do {                                   \
+    if (MemoryInst* m = inst->memory0) { \
+      mem_base = m->base;                \
+      mem_size = m->size;                \
+    }                                    \
   } while (0)
 // The handler's address is the instruction's first two words (4-byte aligned: an unaligned
 // 64-bit load, which x86-64 and AArch64 do at full speed).
-#define NEXT()                                  \
-  do {                                          \
-    const void* handler_;                       \
+#define NEXT()                                   \
+  do {                                           \
+    const void* handler_;                        \
     std::memcpy(&handler_, pc, sizeof handler_); \
-    HM_OPSTATS_RECORD(handler_);                \
-    goto* handler_;                             \
+    HM_OPSTATS_RECORD(handler_);                 \
+    goto* handler_;                              \
   } while (0)
 // Branch targets are stored relative to the word that holds them.
 #define HM_JUMP(k) pc = pc + (k) + static_cast<int32_t>(pc[k])
 // A taken branch back to a loop: the loop's header check, done by the branch.
 #define HM_CHECK_INTERRUPT() \
   if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted)
-#define TRAP(kind)  \
-  do {              \
-    trap = (kind);  \
-    goto L_trap;    \
+#define TRAP(kind) \
+  do {             \
+    trap = (kind); \
+    goto L_trap;   \
   } while (0)
 
   HM_RELOAD_MEMORY();
@@ -285,27 +286,27 @@ L_BrUnlessLoop:
     pc += 4;
   }
   NEXT();
-L_BrTable: {
+L_BrTable : {
   uint32_t i = static_cast<uint32_t>(fp[pc[2]]);
   uint32_t n = pc[3];
   HM_JUMP(4 + std::min(i, n));
   NEXT();
 }
-L_BrTableAddImm: {
+L_BrTableAddImm : {
   const uint32_t i = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
   fp[pc[2]] = i;
   uint32_t n = pc[6];
   HM_JUMP(7 + std::min(i, n));
   NEXT();
 }
-L_I32ShrUAndImm: {
+L_I32ShrUAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
   fp[pc[2]] = t;
   fp[pc[6]] = t & pc[7];
   pc += 9;
   NEXT();
 }
-L_I32ShrUAndAdd: {
+L_I32ShrUAndAdd : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
   fp[pc[2]] = t;
   const uint32_t x = t & pc[7];
@@ -314,21 +315,21 @@ L_I32ShrUAndAdd: {
   pc += 11;
   NEXT();
 }
-L_I32ShlAdd: {
+L_I32ShlAdd : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31);
   fp[pc[2]] = t;
   fp[pc[6]] = static_cast<uint32_t>(t + fp[pc[7]]);
   pc += 8;
   NEXT();
 }
-L_I32AndShlImm: {
+L_I32AndShlImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
   fp[pc[2]] = t;
   fp[pc[6]] = static_cast<uint32_t>(t << (pc[7] & 31));
   pc += 9;
   NEXT();
 }
-L_BrIfAndImm: {
+L_BrIfAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
   fp[pc[2]] = t;
   if (t != 0) {
@@ -338,7 +339,7 @@ L_BrIfAndImm: {
   }
   NEXT();
 }
-L_BrUnlessAndImm: {
+L_BrUnlessAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
   fp[pc[2]] = t;
   if (t == 0) {
@@ -348,7 +349,7 @@ L_BrUnlessAndImm: {
   }
   NEXT();
 }
-L_I32LoadLoad: {
+L_I32LoadLoad : {
   uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
   if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
   uint32_t v;
@@ -361,23 +362,23 @@ L_I32LoadLoad: {
   pc += 7;
   NEXT();
 }
-L_I32RotlXor: {
+L_I32RotlXor : {
   const uint32_t t = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31));
   fp[pc[2]] = t;
   fp[pc[6]] = t ^ static_cast<uint32_t>(fp[pc[7]]);
   pc += 8;
   NEXT();
 }
-L_I32ShrUXor: {
+L_I32ShrUXor : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
   fp[pc[2]] = t;
   fp[pc[6]] = t ^ static_cast<uint32_t>(fp[pc[7]]);
   pc += 8;
   NEXT();
 }
-  // Counted loops: i = i + k; branch if i != n.
+// Counted loops: i = i + k; branch if i != n.
 #define HM_BR_ADD_NE(name, bound, target_word, check)            \
-  L_##name: {                                                    \
+  L_##name : {                                                   \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
     fp[pc[2]] = v;                                               \
     if (v != (bound)) {                                          \
@@ -393,17 +394,17 @@ L_I32ShrUXor: {
   HM_BR_ADD_NE(BrIfAddImmNeLoop, static_cast<uint32_t>(fp[pc[6]]), 7, HM_CHECK_INTERRUPT())
   HM_BR_ADD_NE(BrIfAddImmNeImmLoop, pc[6], 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD_NE
-#define HM_BR_ADD_IMM(name, test, check)                     \
-  L_##name: {                                                \
+#define HM_BR_ADD_IMM(name, test, check)                         \
+  L_##name : {                                                   \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
-    fp[pc[2]] = v;                                           \
-    if (test) {                                              \
-      check;                                                 \
-      HM_JUMP(6);                                            \
-    } else {                                                 \
-      pc += 7;                                               \
-    }                                                        \
-    NEXT();                                                  \
+    fp[pc[2]] = v;                                               \
+    if (test) {                                                  \
+      check;                                                     \
+      HM_JUMP(6);                                                \
+    } else {                                                     \
+      pc += 7;                                                   \
+    }                                                            \
+    NEXT();                                                      \
   }
   HM_BR_ADD_IMM(BrIfAddImm, v != 0, (void)0)
   HM_BR_ADD_IMM(BrUnlessAddImm, v == 0, (void)0)
@@ -419,7 +420,7 @@ L_Copy2:
   fp[pc[4]] = fp[pc[5]];
   pc += 6;
   NEXT();
-L_BrIfI32EqAndImm: {
+L_BrIfI32EqAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
   fp[pc[2]] = t;
   if (static_cast<uint32_t>(fp[pc[6]]) == t) {
@@ -429,7 +430,7 @@ L_BrIfI32EqAndImm: {
   }
   NEXT();
 }
-L_BrIfI32NeAndImm: {
+L_BrIfI32NeAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
   fp[pc[2]] = t;
   if (static_cast<uint32_t>(fp[pc[6]]) != t) {
@@ -466,7 +467,7 @@ L_Call:
   pc += 4;
   goto do_call;
 
-L_CallIndirect: {
+L_CallIndirect : {
   TableInst* t = inst->tables[pc[3]];
   uint32_t i = static_cast<uint32_t>(fp[pc[5]]);
   if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
@@ -551,67 +552,67 @@ L_Return:
   NEXT();
 
   // ---- memory ----
-#define HM_LOAD(name, T, Out)                                               \
-  L_##name: {                                                               \
+#define HM_LOAD(name, T, Out)                                                      \
+  L_##name : {                                                                     \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
-    T v;                                                                    \
-    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
-    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
-    pc += 5;                                                                \
-    NEXT();                                                                 \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);              \
+    T v;                                                                           \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                                     \
+    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v));                        \
+    pc += 5;                                                                       \
+    NEXT();                                                                        \
   }
   HM_LOADS(HM_LOAD)
 #undef HM_LOAD
 
   // sum = a + b (or a + imm), written back; then the load at sum + offset.
-#define HM_LOAD_ADD(name, T, Out)                                           \
-  L_##name##Add: {                                                          \
-    const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);     \
-    fp[pc[2]] = sum;                                                        \
-    uint64_t ea = static_cast<uint64_t>(sum) + pc[6];                       \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
-    T v;                                                                    \
-    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
-    fp[pc[5]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
-    pc += 7;                                                                \
-    NEXT();                                                                 \
-  }                                                                         \
-  L_##name##AddImm: {                                                       \
-    const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + pc[4]);          \
-    fp[pc[2]] = sum;                                                        \
-    uint64_t ea = static_cast<uint64_t>(sum) + pc[7];                       \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
-    T v;                                                                    \
-    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
-    fp[pc[6]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
-    pc += 8;                                                                \
-    NEXT();                                                                 \
-  }                                                                         \
-  L_##name##ShlAdd: {                                                       \
-    const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31);    \
-    fp[pc[2]] = t;                                                          \
-    const uint32_t sum = static_cast<uint32_t>(t + fp[pc[7]]);              \
-    fp[pc[6]] = sum;                                                        \
-    uint64_t ea = static_cast<uint64_t>(sum) + pc[9];                       \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
-    T v;                                                                    \
-    std::memcpy(&v, mem_base + ea, sizeof(T));                              \
-    fp[pc[8]] = static_cast<uint64_t>(static_cast<Out>(v));                 \
-    pc += 10;                                                               \
-    NEXT();                                                                 \
+#define HM_LOAD_ADD(name, T, Out)                                        \
+  L_##name##Add : {                                                      \
+    const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);   \
+    fp[pc[2]] = sum;                                                     \
+    uint64_t ea = static_cast<uint64_t>(sum) + pc[6];                    \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
+    T v;                                                                 \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                           \
+    fp[pc[5]] = static_cast<uint64_t>(static_cast<Out>(v));              \
+    pc += 7;                                                             \
+    NEXT();                                                              \
+  }                                                                      \
+  L_##name##AddImm : {                                                   \
+    const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + pc[4]);       \
+    fp[pc[2]] = sum;                                                     \
+    uint64_t ea = static_cast<uint64_t>(sum) + pc[7];                    \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
+    T v;                                                                 \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                           \
+    fp[pc[6]] = static_cast<uint64_t>(static_cast<Out>(v));              \
+    pc += 8;                                                             \
+    NEXT();                                                              \
+  }                                                                      \
+  L_##name##ShlAdd : {                                                   \
+    const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31); \
+    fp[pc[2]] = t;                                                       \
+    const uint32_t sum = static_cast<uint32_t>(t + fp[pc[7]]);           \
+    fp[pc[6]] = sum;                                                     \
+    uint64_t ea = static_cast<uint64_t>(sum) + pc[9];                    \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
+    T v;                                                                 \
+    std::memcpy(&v, mem_base + ea, sizeof(T));                           \
+    fp[pc[8]] = static_cast<uint64_t>(static_cast<Out>(v));              \
+    pc += 10;                                                            \
+    NEXT();                                                              \
   }
   HM_LOADS(HM_LOAD_ADD)
 #undef HM_LOAD_ADD
 
-#define HM_STORE(name, T)                                                   \
-  L_##name: {                                                               \
+#define HM_STORE(name, T)                                                          \
+  L_##name : {                                                                     \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[4]; \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);      \
-    T v = static_cast<T>(fp[pc[3]]);                                        \
-    std::memcpy(mem_base + ea, &v, sizeof(T));                              \
-    pc += 5;                                                                \
-    NEXT();                                                                 \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);              \
+    T v = static_cast<T>(fp[pc[3]]);                                               \
+    std::memcpy(mem_base + ea, &v, sizeof(T));                                     \
+    pc += 5;                                                                       \
+    NEXT();                                                                        \
   }
   HM_STORE(I32Store, uint32_t)
   HM_STORE(I64Store, uint64_t)
@@ -620,14 +621,14 @@ L_Return:
   HM_STORE(Store32, uint32_t)
 #undef HM_STORE
 
-#define HM_STORE_IMM(name, T)                                                           \
-  L_##name##Imm: {                                                                      \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3];      \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);                  \
-    T v = static_cast<T>(pc[4] | (static_cast<uint64_t>(pc[5]) << 32));                \
-    std::memcpy(mem_base + ea, &v, sizeof(T));                                          \
-    pc += 6;                                                                            \
-    NEXT();                                                                             \
+#define HM_STORE_IMM(name, T)                                                      \
+  L_##name##Imm : {                                                                \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3]; \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);              \
+    T v = static_cast<T>(pc[4] | (static_cast<uint64_t>(pc[5]) << 32));            \
+    std::memcpy(mem_base + ea, &v, sizeof(T));                                     \
+    pc += 6;                                                                       \
+    NEXT();                                                                        \
   }
   HM_STORE_IMM(I32Store, uint32_t)
   HM_STORE_IMM(I64Store, uint64_t)
@@ -640,14 +641,14 @@ L_MemorySize:
   fp[pc[2]] = mem_size / kPageSize;
   pc += 3;
   NEXT();
-L_MemoryGrow: {
+L_MemoryGrow : {
   int64_t old = inst->memory0->grow(static_cast<uint32_t>(fp[pc[3]]));
   fp[pc[2]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
   HM_RELOAD_MEMORY();
   pc += 4;
   NEXT();
 }
-L_MemoryInit: {
+L_MemoryInit : {
   std::span<const uint8_t> seg = inst->data_segments[pc[2]];
   uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
   uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
@@ -661,7 +662,7 @@ L_DataDrop:
   inst->data_segments[pc[2]] = {};
   pc += 3;
   NEXT();
-L_MemoryCopy: {
+L_MemoryCopy : {
   uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
   uint64_t src = static_cast<uint32_t>(fp[pc[3]]);
   uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
@@ -670,7 +671,7 @@ L_MemoryCopy: {
   pc += 5;
   NEXT();
 }
-L_MemoryFill: {
+L_MemoryFill : {
   uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
   uint8_t v = static_cast<uint8_t>(fp[pc[3]]);
   uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
@@ -681,7 +682,7 @@ L_MemoryFill: {
 }
 
   // ---- tables and references ----
-L_TableGet: {
+L_TableGet : {
   TableInst* t = inst->tables[pc[3]];
   uint64_t i = static_cast<uint32_t>(fp[pc[4]]);
   if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
@@ -689,7 +690,7 @@ L_TableGet: {
   pc += 5;
   NEXT();
 }
-L_TableSet: {
+L_TableSet : {
   TableInst* t = inst->tables[pc[2]];
   uint64_t i = static_cast<uint32_t>(fp[pc[3]]);
   if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
@@ -701,13 +702,13 @@ L_TableSize:
   fp[pc[2]] = inst->tables[pc[3]]->elems.size();
   pc += 4;
   NEXT();
-L_TableGrow: {
+L_TableGrow : {
   int64_t old = inst->tables[pc[3]]->grow(static_cast<uint32_t>(fp[pc[5]]), fp[pc[4]]);
   fp[pc[2]] = old < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(old);
   pc += 6;
   NEXT();
 }
-L_TableFill: {
+L_TableFill : {
   TableInst* t = inst->tables[pc[2]];
   uint64_t i = static_cast<uint32_t>(fp[pc[3]]);
   uint64_t n = static_cast<uint32_t>(fp[pc[5]]);
@@ -716,7 +717,7 @@ L_TableFill: {
   pc += 6;
   NEXT();
 }
-L_TableCopy: {
+L_TableCopy : {
   TableInst* dt = inst->tables[pc[2]];
   TableInst* st = inst->tables[pc[3]];
   uint64_t d = static_cast<uint32_t>(fp[pc[4]]);
@@ -727,7 +728,7 @@ L_TableCopy: {
   pc += 7;
   NEXT();
 }
-L_TableInit: {
+L_TableInit : {
   TableInst* t = inst->tables[pc[2]];
   const std::vector<uint64_t>& seg = inst->elem_segments[pc[3]];
   uint64_t d = static_cast<uint32_t>(fp[pc[4]]);
@@ -753,33 +754,31 @@ L_RefFunc:
   NEXT();
 
   // ---- numeric ----
-#define UNOP(name, code, in, out)                    \
-  L_##name:                                          \
-  HM_W_##out(pc[2], num::name(HM_R_##in(pc[3])));    \
-  pc += 4;                                           \
+#define UNOP(name, code, in, out)                            \
+  L_##name : HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]))); \
+  pc += 4;                                                   \
   NEXT();
-#define BINOP(name, code, in, out)                                      \
-  L_##name:                                                             \
-  HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_R_##in(pc[4])));    \
-  pc += 5;                                                              \
+#define BINOP(name, code, in, out)                                             \
+  L_##name : HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_R_##in(pc[4]))); \
+  pc += 5;                                                                     \
   NEXT();
-#define UNOP_TRAP(name, code, in, out)                        \
-  L_##name: {                                                 \
-    num::out r{};                                             \
-    TrapKind k = num::name(HM_R_##in(pc[3]), r);              \
-    if (k != TrapKind::None) TRAP(k);                         \
-    HM_W_##out(pc[2], r);                                     \
-    pc += 4;                                                  \
-    NEXT();                                                   \
+#define UNOP_TRAP(name, code, in, out)           \
+  L_##name : {                                   \
+    num::out r{};                                \
+    TrapKind k = num::name(HM_R_##in(pc[3]), r); \
+    if (k != TrapKind::None) TRAP(k);            \
+    HM_W_##out(pc[2], r);                        \
+    pc += 4;                                     \
+    NEXT();                                      \
   }
-#define BINOP_TRAP(name, code, in, out)                                 \
-  L_##name: {                                                           \
-    num::out r{};                                                       \
-    TrapKind k = num::name(HM_R_##in(pc[3]), HM_R_##in(pc[4]), r);      \
-    if (k != TrapKind::None) TRAP(k);                                   \
-    HM_W_##out(pc[2], r);                                               \
-    pc += 5;                                                            \
-    NEXT();                                                             \
+#define BINOP_TRAP(name, code, in, out)                            \
+  L_##name : {                                                     \
+    num::out r{};                                                  \
+    TrapKind k = num::name(HM_R_##in(pc[3]), HM_R_##in(pc[4]), r); \
+    if (k != TrapKind::None) TRAP(k);                              \
+    HM_W_##out(pc[2], r);                                          \
+    pc += 5;                                                       \
+    NEXT();                                                        \
   }
 #include "execution/numeric_ops.def"
 #undef UNOP
@@ -793,10 +792,9 @@ L_RefFunc:
 #define HM_IMM_F32(v) std::bit_cast<float>(static_cast<uint32_t>(v))
 #define HM_IMM_F64(v) std::bit_cast<double>(v)
 #define UNOP(name, code, in, out)
-#define BINOP(name, code, in, out)                                           \
-  L_##name##Imm:                                                             \
-  HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_IMM_##in(HM_IMM())));     \
-  pc += 6;                                                                   \
+#define BINOP(name, code, in, out)                                                       \
+  L_##name##Imm : HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_IMM_##in(HM_IMM()))); \
+  pc += 6;                                                                               \
   NEXT();
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
@@ -806,41 +804,43 @@ L_RefFunc:
 #undef UNOP_TRAP
 #undef BINOP_TRAP
 
-#define HM_X(T, name)                                                         \
-  L_BrIf##T##name:                                                            \
-  if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {                       \
-    HM_JUMP(4);                                                               \
-  } else {                                                                    \
-    pc += 5;                                                                  \
-  }                                                                           \
-  NEXT();                                                                     \
-  L_BrIf##T##name##Imm:                                                       \
-  if (num::T##name(HM_R_##T(pc[2]),                                           \
-                   HM_IMM_##T(pc[3] | (static_cast<uint64_t>(pc[4]) << 32)))) { \
-    HM_JUMP(5);                                                               \
-  } else {                                                                    \
-    pc += 6;                                                                  \
-  }                                                                           \
+#define HM_X(T, name)                                                                 \
+  L_BrIf##T##name : if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {             \
+    HM_JUMP(4);                                                                       \
+  }                                                                                   \
+  else {                                                                              \
+    pc += 5;                                                                          \
+  }                                                                                   \
+  NEXT();                                                                             \
+  L_BrIf##T##name##Imm                                                                \
+      : if (num::T##name(HM_R_##T(pc[2]),                                             \
+                         HM_IMM_##T(pc[3] | (static_cast<uint64_t>(pc[4]) << 32)))) { \
+    HM_JUMP(5);                                                                       \
+  }                                                                                   \
+  else {                                                                              \
+    pc += 6;                                                                          \
+  }                                                                                   \
   NEXT();
   HM_FUSED_CMPS(HM_X)
 #undef HM_X
-#define HM_X(T, name)                                                         \
-  L_BrIf##T##name##Loop:                                                      \
-  if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {                       \
-    HM_CHECK_INTERRUPT();                                                     \
-    HM_JUMP(4);                                                               \
-  } else {                                                                    \
-    pc += 5;                                                                  \
-  }                                                                           \
-  NEXT();                                                                     \
-  L_BrIf##T##name##ImmLoop:                                                   \
-  if (num::T##name(HM_R_##T(pc[2]),                                           \
-                   HM_IMM_##T(pc[3] | (static_cast<uint64_t>(pc[4]) << 32)))) { \
-    HM_CHECK_INTERRUPT();                                                     \
-    HM_JUMP(5);                                                               \
-  } else {                                                                    \
-    pc += 6;                                                                  \
-  }                                                                           \
+#define HM_X(T, name)                                                                 \
+  L_BrIf##T##name##Loop : if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {       \
+    HM_CHECK_INTERRUPT();                                                             \
+    HM_JUMP(4);                                                                       \
+  }                                                                                   \
+  else {                                                                              \
+    pc += 5;                                                                          \
+  }                                                                                   \
+  NEXT();                                                                             \
+  L_BrIf##T##name##ImmLoop                                                            \
+      : if (num::T##name(HM_R_##T(pc[2]),                                             \
+                         HM_IMM_##T(pc[3] | (static_cast<uint64_t>(pc[4]) << 32)))) { \
+    HM_CHECK_INTERRUPT();                                                             \
+    HM_JUMP(5);                                                                       \
+  }                                                                                   \
+  else {                                                                              \
+    pc += 6;                                                                          \
+  }                                                                                   \
   NEXT();
   HM_FUSED_CMPS(HM_X)
 #undef HM_X
@@ -870,7 +870,8 @@ const void* const* handler_addresses() noexcept {
 }
 
 bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
-  if (!func->code) [[unlikely]] return invoke_host(s, func, slots);
+  if (!func->code) [[unlikely]]
+    return invoke_host(s, func, slots);
   return execute(&s, func, slots, nullptr);
 }
 

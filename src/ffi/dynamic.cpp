@@ -22,10 +22,10 @@ struct ScalarName {
   bool is_unsigned;
 };
 constexpr ScalarName kScalars[] = {
-    {"i32", Kind::Scalar, ValType::I32, false}, {"u32", Kind::Scalar, ValType::I32, true},
-    {"i64", Kind::Scalar, ValType::I64, false}, {"u64", Kind::Scalar, ValType::I64, true},
-    {"f32", Kind::Scalar, ValType::F32, false}, {"f64", Kind::Scalar, ValType::F64, false},
-    {"ptr", Kind::Scalar, ValType::I32, true},  {"bool", Kind::Bool, ValType::I32, false},
+    {"i32", Kind::Scalar, ValType::I32, false},    {"u32", Kind::Scalar, ValType::I32, true},
+    {"i64", Kind::Scalar, ValType::I64, false},    {"u64", Kind::Scalar, ValType::I64, true},
+    {"f32", Kind::Scalar, ValType::F32, false},    {"f64", Kind::Scalar, ValType::F64, false},
+    {"ptr", Kind::Scalar, ValType::I32, true},     {"bool", Kind::Bool, ValType::I32, false},
     {"status", Kind::Status, ValType::I32, false},
 };
 
@@ -198,8 +198,8 @@ class Parser {
   std::string ident() {
     ws();
     size_t b = i_;
-    while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_' ||
-                              s_[i_] == ':')) {
+    while (i_ < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_' || s_[i_] == ':')) {
       // `::` belongs to a C++ name; a single `:` ends a field name.
       if (s_[i_] == ':' && !(i_ + 1 < s_.size() && s_[i_ + 1] == ':')) break;
       i_ += s_[i_] == ':' ? 2 : 1;

@@ -15,7 +15,9 @@ std::string hex(uint64_t v) {
 }
 }  // namespace
 
-bool is_valid_utf8(const uint8_t* s, size_t n) noexcept { return abi::is_valid_utf8(s, n); }
+bool is_valid_utf8(const uint8_t* s, size_t n) noexcept {
+  return abi::is_valid_utf8(s, n);
+}
 
 Result<void> GuestMemory::check(uint64_t ptr, uint64_t len, uint32_t align) const {
   if (!memory_) return ffi_error("the guest has no linear memory");

@@ -42,8 +42,8 @@ bool untyped_thunk(Caller& caller, uint64_t* slots, void* env) {
   }
   for (size_t i = 0; i < t.results.size(); ++i) {
     if (r[i].type() != t.results[i]) {
-      caller.fail(Error(ErrorKind::Usage, "host function returned " + to_string(r[i]) +
-                                              " where " + std::string(to_string(t.results[i])) +
+      caller.fail(Error(ErrorKind::Usage, "host function returned " + to_string(r[i]) + " where " +
+                                              std::string(to_string(t.results[i])) +
                                               " was declared"));
       return false;
     }
@@ -61,8 +61,10 @@ bool untyped_thunk(Caller& caller, uint64_t* slots, void* env) {
 uint64_t canonical_bits(const Value& v) {
   switch (v.type()) {
     case ValType::I32:
-    case ValType::F32: return static_cast<uint32_t>(v.bits());
-    default: return v.bits();
+    case ValType::F32:
+      return static_cast<uint32_t>(v.bits());
+    default:
+      return v.bits();
   }
 }
 
@@ -80,7 +82,9 @@ Func Func::host_raw(Store& store, FuncType type, RawHostFunction fn, std::shared
   return Func(store.data().new_host_func(std::move(type), fn, std::move(env)));
 }
 
-const FuncType& Func::type() const noexcept { return *inst_->type; }
+const FuncType& Func::type() const noexcept {
+  return *inst_->type;
+}
 
 Result<void> Func::call_raw(uint64_t* slots) const {
   if (detail::invoke(*inst_->store, inst_, slots)) return {};
@@ -92,16 +96,15 @@ Result<void> Func::call(std::span<const Value> args, std::span<Value> results) c
   const FuncType& t = *inst_->type;
   if (args.size() != t.params.size())
     return Error(ErrorKind::Usage, "expected " + std::to_string(t.params.size()) +
-                                       " arguments, got " + std::to_string(args.size()) +
-                                       " for " + to_string(t));
+                                       " arguments, got " + std::to_string(args.size()) + " for " +
+                                       to_string(t));
   if (results.size() != t.results.size())
     return Error(ErrorKind::Usage, "expected room for " + std::to_string(t.results.size()) +
                                        " results for " + to_string(t));
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type() != t.params[i])
-      return Error(ErrorKind::Usage, "argument " + std::to_string(i) + " is " +
-                                         to_string(args[i]) + ", expected " +
-                                         std::string(to_string(t.params[i])));
+      return Error(ErrorKind::Usage, "argument " + std::to_string(i) + " is " + to_string(args[i]) +
+                                         ", expected " + std::string(to_string(t.params[i])));
   }
   size_t n = std::max(t.params.size(), t.results.size());
   uint64_t small[16];
@@ -134,11 +137,21 @@ Result<Memory> Memory::create(Store& store, MemoryType type) {
   return Memory(list.back().get());
 }
 
-MemoryType Memory::type() const noexcept { return inst_->type; }
-uint8_t* Memory::data() const noexcept { return inst_->base; }
-uint64_t Memory::size() const noexcept { return inst_->size; }
-uint64_t Memory::pages() const noexcept { return inst_->pages(); }
-uint64_t Memory::generation() const noexcept { return inst_->generation; }
+MemoryType Memory::type() const noexcept {
+  return inst_->type;
+}
+uint8_t* Memory::data() const noexcept {
+  return inst_->base;
+}
+uint64_t Memory::size() const noexcept {
+  return inst_->size;
+}
+uint64_t Memory::pages() const noexcept {
+  return inst_->pages();
+}
+uint64_t Memory::generation() const noexcept {
+  return inst_->generation;
+}
 
 Result<uint64_t> Memory::grow(uint64_t delta) const {
   int64_t old = inst_->grow(delta);
@@ -170,8 +183,8 @@ Result<void> Memory::write(uint64_t offset, std::span<const uint8_t> in) const {
 // ---- Table ----
 Result<Table> Table::create(Store& store, TableType type, Value init) {
   if (!is_ref(type.element) || init.type() != type.element)
-    return Error(ErrorKind::Usage, "table initial value must be a " +
-                                       std::string(to_string(type.element)));
+    return Error(ErrorKind::Usage,
+                 "table initial value must be a " + std::string(to_string(type.element)));
   auto t = std::make_unique<detail::TableInst>();
   t->type = type;
   t->max = std::min<uint64_t>(type.limits.max.value_or(UINT32_MAX),
@@ -183,8 +196,12 @@ Result<Table> Table::create(Store& store, TableType type, Value init) {
   return Table(list.back().get());
 }
 
-TableType Table::type() const noexcept { return inst_->type; }
-uint64_t Table::size() const noexcept { return inst_->elems.size(); }
+TableType Table::type() const noexcept {
+  return inst_->type;
+}
+uint64_t Table::size() const noexcept {
+  return inst_->elems.size();
+}
 
 Result<Value> Table::get(uint64_t index) const {
   if (index >= inst_->elems.size()) return Error::trap(TrapKind::TableOutOfBounds);
@@ -193,8 +210,8 @@ Result<Value> Table::get(uint64_t index) const {
 
 Result<void> Table::set(uint64_t index, Value value) const {
   if (value.type() != inst_->type.element)
-    return Error(ErrorKind::Usage, "table element must be a " +
-                                       std::string(to_string(inst_->type.element)));
+    return Error(ErrorKind::Usage,
+                 "table element must be a " + std::string(to_string(inst_->type.element)));
   if (index >= inst_->elems.size()) return Error::trap(TrapKind::TableOutOfBounds);
   inst_->elems[index] = value.bits();
   return {};
@@ -202,8 +219,8 @@ Result<void> Table::set(uint64_t index, Value value) const {
 
 Result<uint64_t> Table::grow(uint64_t delta, Value init) const {
   if (init.type() != inst_->type.element)
-    return Error(ErrorKind::Usage, "table element must be a " +
-                                       std::string(to_string(inst_->type.element)));
+    return Error(ErrorKind::Usage,
+                 "table element must be a " + std::string(to_string(inst_->type.element)));
   int64_t old = inst_->grow(delta, init.bits());
   if (old < 0) return Error(ErrorKind::Usage, "table.grow failed");
   return static_cast<uint64_t>(old);
@@ -212,8 +229,8 @@ Result<uint64_t> Table::grow(uint64_t delta, Value init) const {
 // ---- Global ----
 Result<Global> Global::create(Store& store, GlobalType type, Value init) {
   if (init.type() != type.type)
-    return Error(ErrorKind::Usage, "global initial value must be a " +
-                                       std::string(to_string(type.type)));
+    return Error(ErrorKind::Usage,
+                 "global initial value must be a " + std::string(to_string(type.type)));
   auto g = std::make_unique<detail::GlobalInst>();
   g->type = type;
   g->bits = canonical_bits(init);
@@ -222,8 +239,12 @@ Result<Global> Global::create(Store& store, GlobalType type, Value init) {
   return Global(list.back().get());
 }
 
-GlobalType Global::type() const noexcept { return inst_->type; }
-Value Global::get() const noexcept { return Value::from_bits(inst_->type.type, inst_->bits); }
+GlobalType Global::type() const noexcept {
+  return inst_->type;
+}
+Value Global::get() const noexcept {
+  return Value::from_bits(inst_->type.type, inst_->bits);
+}
 
 Result<void> Global::set(Value value) const {
   if (!inst_->type.mutable_) return Error(ErrorKind::Usage, "global is immutable");

@@ -21,7 +21,9 @@ bool limits_match(const Limits& actual, const Limits& expected) {
 
 namespace {
 
-std::string import_name(const ImportDesc& i) { return i.module + "." + i.name; }
+std::string import_name(const ImportDesc& i) {
+  return i.module + "." + i.name;
+}
 
 Result<void> check_import(const ImportDesc& imp, const Extern& ext, const ModuleData& m,
                           EngineData& engine) {
@@ -60,10 +62,14 @@ Result<void> check_import(const ImportDesc& imp, const Extern& ext, const Module
 
 uint64_t eval_const(const ConstExpr& e, const InstanceData& inst) {
   switch (e.op) {
-    case ConstExpr::Op::GlobalGet: return inst.globals[e.index]->bits;
-    case ConstExpr::Op::RefFunc: return reinterpret_cast<uint64_t>(inst.funcs[e.index]);
-    case ConstExpr::Op::RefNull: return 0;
-    default: return e.bits;
+    case ConstExpr::Op::GlobalGet:
+      return inst.globals[e.index]->bits;
+    case ConstExpr::Op::RefFunc:
+      return reinterpret_cast<uint64_t>(inst.funcs[e.index]);
+    case ConstExpr::Op::RefNull:
+      return 0;
+    default:
+      return e.bits;
   }
 }
 
@@ -93,10 +99,18 @@ Result<Instance> Linker::instantiate(const Module& module) const {
   inst.store = &s;
   for (const Extern& e : resolved) {
     switch (e.kind()) {
-      case ExternKind::Func: inst.funcs.push_back(e.func()->inst()); break;
-      case ExternKind::Table: inst.tables.push_back(e.table()->inst()); break;
-      case ExternKind::Memory: inst.memories.push_back(e.memory()->inst()); break;
-      case ExternKind::Global: inst.globals.push_back(e.global()->inst()); break;
+      case ExternKind::Func:
+        inst.funcs.push_back(e.func()->inst());
+        break;
+      case ExternKind::Table:
+        inst.tables.push_back(e.table()->inst());
+        break;
+      case ExternKind::Memory:
+        inst.memories.push_back(e.memory()->inst());
+        break;
+      case ExternKind::Global:
+        inst.globals.push_back(e.global()->inst());
+        break;
     }
   }
   for (uint32_t i = 0; i < m.bodies.size(); ++i) {
@@ -190,10 +204,14 @@ std::optional<Extern> Instance::get_export(std::string_view name) const {
   for (const detail::ExportDesc& e : data_->mod->exports) {
     if (e.name != name) continue;
     switch (e.kind) {
-      case ExternKind::Func: return Extern(Func(data_->funcs[e.index]));
-      case ExternKind::Table: return Extern(Table(data_->tables[e.index]));
-      case ExternKind::Memory: return Extern(Memory(data_->memories[e.index]));
-      case ExternKind::Global: return Extern(Global(data_->globals[e.index]));
+      case ExternKind::Func:
+        return Extern(Func(data_->funcs[e.index]));
+      case ExternKind::Table:
+        return Extern(Table(data_->tables[e.index]));
+      case ExternKind::Memory:
+        return Extern(Memory(data_->memories[e.index]));
+      case ExternKind::Global:
+        return Extern(Global(data_->globals[e.index]));
     }
   }
   return std::nullopt;
@@ -235,6 +253,8 @@ std::optional<Memory> Instance::default_memory() const {
   return Memory(data_->memory0);
 }
 
-const Module& Instance::module() const { return data_->module; }
+const Module& Instance::module() const {
+  return data_->module;
+}
 
 }  // namespace hailmary

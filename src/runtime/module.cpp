@@ -20,10 +20,18 @@ ExternType extern_type_of(const ModuleData& m, ExternKind kind, uint32_t index) 
   ExternType t;
   t.kind = kind;
   switch (kind) {
-    case ExternKind::Func: t.func = m.types[m.func_types[index]]; break;
-    case ExternKind::Table: t.table = m.tables[index]; break;
-    case ExternKind::Memory: t.memory = m.memories[index]; break;
-    case ExternKind::Global: t.global = m.globals[index].type; break;
+    case ExternKind::Func:
+      t.func = m.types[m.func_types[index]];
+      break;
+    case ExternKind::Table:
+      t.table = m.tables[index];
+      break;
+    case ExternKind::Memory:
+      t.memory = m.memories[index];
+      break;
+    case ExternKind::Global:
+      t.global = m.globals[index].type;
+      break;
   }
   return t;
 }
@@ -43,7 +51,8 @@ Result<Module> Module::from_bytes(const Engine& engine, std::span<const uint8_t>
 Result<Module> Module::from_file(const Engine& engine, const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorKind::Io, path.string() + ": cannot open file");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   if (in.bad()) return Error(ErrorKind::Io, path.string() + ": read error");
   auto m = from_bytes(engine, bytes);
   if (!m) {
@@ -60,10 +69,18 @@ std::vector<ImportType> Module::imports() const {
     ImportType t{i.module, i.name, {}};
     t.type.kind = i.kind;
     switch (i.kind) {
-      case ExternKind::Func: t.type.func = data_->types[i.type_index]; break;
-      case ExternKind::Table: t.type.table = i.table; break;
-      case ExternKind::Memory: t.type.memory = i.memory; break;
-      case ExternKind::Global: t.type.global = i.global; break;
+      case ExternKind::Func:
+        t.type.func = data_->types[i.type_index];
+        break;
+      case ExternKind::Table:
+        t.type.table = i.table;
+        break;
+      case ExternKind::Memory:
+        t.type.memory = i.memory;
+        break;
+      case ExternKind::Global:
+        t.type.global = i.global;
+        break;
     }
     out.push_back(std::move(t));
   }

@@ -47,15 +47,15 @@ std::unique_ptr<MemoryInst> make_memory(const MemoryType& type, uint64_t engine_
   uint64_t max = std::min<uint64_t>(type.limits.max.value_or(kMaxPages), kMaxPages);
   max = std::min(max, engine_max_pages);
   if (type.limits.min > max) {
-    error = "memory of " + std::to_string(type.limits.min) +
-            " pages exceeds the limit of " + std::to_string(max) + " pages";
+    error = "memory of " + std::to_string(type.limits.min) + " pages exceeds the limit of " +
+            std::to_string(max) + " pages";
     return nullptr;
   }
   m->max_pages = max;
   m->type = type;
   m->reserved = std::max<uint64_t>(max, 1) * kPageSize;
-  void* p = mmap(nullptr, m->reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  void* p =
+      mmap(nullptr, m->reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
     error = "cannot reserve address space for linear memory";
     return nullptr;
@@ -124,13 +124,17 @@ Engine::Engine(EngineConfig config) : data_(std::make_shared<detail::EngineData>
   if (data_->config.max_call_depth == 0) data_->config.max_call_depth = 1;
 }
 
-const EngineConfig& Engine::config() const noexcept { return data_->config; }
+const EngineConfig& Engine::config() const noexcept {
+  return data_->config;
+}
 
 Store::Store(const Engine& engine) : data_(std::make_unique<detail::StoreData>(engine)) {}
 Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
-const Engine& Store::engine() const noexcept { return data_->engine; }
+const Engine& Store::engine() const noexcept {
+  return data_->engine;
+}
 void Store::interrupt() noexcept {
   data_->interrupt_requested.store(true, std::memory_order_relaxed);
 }

@@ -34,7 +34,7 @@ struct EngineData {
     }
   };
   std::map<FuncType, uint32_t, TypeLess> type_ids;  // guarded by types_mutex
-  std::deque<FuncType> types_by_id;       // stable addresses
+  std::deque<FuncType> types_by_id;                 // stable addresses
   /// Canonical id of a function type, shared by every module of this engine.
   uint32_t intern(const FuncType& type);
   const FuncType& type_of(uint32_t id);
@@ -124,9 +124,9 @@ struct StoreData {
   // max_call_depth + 1 frames, left uninitialised (written before read); never reallocated.
   std::unique_ptr<CallFrame[]> frames;
   CallFrame* frames_end = nullptr;  // frames + max_call_depth: a call needs a frame below it
-  uint32_t depth = 0;             // frames in use across nested activations
-  uint32_t max_call_depth = 0;    // from the engine's config
-  uint32_t activations = 0;       // host -> wasm entries currently on the native stack
+  uint32_t depth = 0;               // frames in use across nested activations
+  uint32_t max_call_depth = 0;      // from the engine's config
+  uint32_t activations = 0;         // host -> wasm entries currently on the native stack
   std::atomic<bool> interrupt_requested{false};
   std::optional<Error> pending_error;  // why the last invoke() failed
 

@@ -22,7 +22,6 @@
 
 namespace hailmary::detail {
 
-
 constexpr ValType kUnknown = static_cast<ValType>(0);  // the validator's bottom type
 
 inline std::string type_name(ValType t) {
@@ -42,28 +41,36 @@ struct Operand {
 /// The compare that branches when `op` does not (for `if`, which branches on false).
 inline Op negate_compare(Op op) {
   switch (op) {
-#define HM_NEG(T, a, b) \
-  case Op::T##a: return Op::T##b; \
-  case Op::T##b: return Op::T##a; \
-  case Op::T##a##Imm: return Op::T##b##Imm; \
-  case Op::T##b##Imm: return Op::T##a##Imm;
-    HM_NEG(I32, Eq, Ne) HM_NEG(I32, LtS, GeS) HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS)
-    HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU)
-    HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+#define HM_NEG(T, a, b)   \
+  case Op::T##a:          \
+    return Op::T##b;      \
+  case Op::T##b:          \
+    return Op::T##a;      \
+  case Op::T##a##Imm:     \
+    return Op::T##b##Imm; \
+  case Op::T##b##Imm:     \
+    return Op::T##a##Imm;
+    HM_NEG(I32, Eq, Ne)
+    HM_NEG(I32, LtS, GeS) HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS) HM_NEG(I32, GtU, LeU)
+        HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS)
+            HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
-    default: return Op::Count;
+                default : return Op::Count;
   }
 }
 
 /// The fused compare-and-branch for a compare op, or Op::Count if it has none.
 inline Op fused_branch(Op op) {
   switch (op) {
-#define HM_X(T, name) \
-  case Op::T##name: return Op::BrIf##T##name; \
-  case Op::T##name##Imm: return Op::BrIf##T##name##Imm;
+#define HM_X(T, name)         \
+  case Op::T##name:           \
+    return Op::BrIf##T##name; \
+  case Op::T##name##Imm:      \
+    return Op::BrIf##T##name##Imm;
     HM_FUSED_CMPS(HM_X)
 #undef HM_X
-    default: return Op::Count;
+    default:
+      return Op::Count;
   }
 }
 
@@ -71,33 +78,44 @@ inline Op fused_branch(Op op) {
 /// LoopHeader and checks for an interrupt itself), or Op::Count.
 inline Op loop_variant(Op op) {
   switch (op) {
-    case Op::Br: return Op::BrLoop;
-    case Op::BrIf: return Op::BrIfLoop;
-    case Op::BrUnless: return Op::BrUnlessLoop;
-    case Op::BrIfAddImm: return Op::BrIfAddImmLoop;
-    case Op::BrUnlessAddImm: return Op::BrUnlessAddImmLoop;
-    case Op::BrIfAddImmNe: return Op::BrIfAddImmNeLoop;
-    case Op::BrIfAddImmNeImm: return Op::BrIfAddImmNeImmLoop;
-#define HM_X(T, name) \
-  case Op::BrIf##T##name: return Op::BrIf##T##name##Loop; \
-  case Op::BrIf##T##name##Imm: return Op::BrIf##T##name##ImmLoop;
-    HM_FUSED_CMPS(HM_X)
+    case Op::Br:
+      return Op::BrLoop;
+    case Op::BrIf:
+      return Op::BrIfLoop;
+    case Op::BrUnless:
+      return Op::BrUnlessLoop;
+    case Op::BrIfAddImm:
+      return Op::BrIfAddImmLoop;
+    case Op::BrUnlessAddImm:
+      return Op::BrUnlessAddImmLoop;
+    case Op::BrIfAddImmNe:
+      return Op::BrIfAddImmNeLoop;
+    case Op::BrIfAddImmNeImm:
+      return Op::BrIfAddImmNeImmLoop;
+#define HM_X(T, name)               \
+  case Op::BrIf##T##name:           \
+    return Op::BrIf##T##name##Loop; \
+  case Op::BrIf##T##name##Imm:      \
+    return Op::BrIf##T##name##ImmLoop;
+      HM_FUSED_CMPS(HM_X)
 #undef HM_X
-    default: return Op::Count;
+    default:
+      return Op::Count;
   }
 }
 
 /// The load with its address addition fused in (see Op::I32LoadAdd), or Op::Count.
 inline Op load_with_add(Op load, Op add) {
   switch (load) {
-#define HM_X(name, T, Out)                                          \
-  case Op::name:                                                    \
-    return add == Op::I32Add      ? Op::name##Add                   \
-           : add == Op::I32AddImm ? Op::name##AddImm                \
+#define HM_X(name, T, Out)                           \
+  case Op::name:                                     \
+    return add == Op::I32Add      ? Op::name##Add    \
+           : add == Op::I32AddImm ? Op::name##AddImm \
                                   : Op::name##ShlAdd;
     HM_LOADS(HM_X)
 #undef HM_X
-    default: return Op::Count;
+    default:
+      return Op::Count;
   }
 }
 
@@ -106,7 +124,8 @@ inline Op imm_form(Op op) {
   switch (op) {
 #define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out) \
-  case Op::name: return Op::name##Imm;
+  case Op::name:                   \
+    return Op::name##Imm;
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
@@ -114,7 +133,8 @@ inline Op imm_form(Op op) {
 #undef BINOP
 #undef UNOP_TRAP
 #undef BINOP_TRAP
-    default: return Op::Count;
+    default:
+      return Op::Count;
   }
 }
 
@@ -133,9 +153,9 @@ struct Ctrl {
   CtrlKind kind;
   std::vector<ValType> params;
   std::vector<ValType> results;
-  uint32_t height;  // validation height: entries below belong to enclosing blocks
-  uint32_t base;    // stack position where the label's values go (== height, except in
-                    // the then-arm of an `if` with parameters, see begin_if)
+  uint32_t height;           // validation height: entries below belong to enclosing blocks
+  uint32_t base;             // stack position where the label's values go (== height, except in
+                             // the then-arm of an `if` with parameters, see begin_if)
   bool unreachable = false;  // validation: the stack is polymorphic after br/return/...
   bool dead = false;         // emission: an enclosing block is unreachable, emit nothing
   uint32_t loop_pc = 0;
@@ -474,8 +494,8 @@ class FunctionCompiler {
     if (stack_.size() < n) return;  // unreachable code with a short stack: never executed
     if (n == 1) {
       const Operand& v = stack_.back();
-      bool just_produced = !v.deferred && last_dst_pos_ != UINT32_MAX && live() &&
-                           code_[last_dst_pos_] == v.slot;
+      bool just_produced =
+          !v.deferred && last_dst_pos_ != UINT32_MAX && live() && code_[last_dst_pos_] == v.slot;
       if (just_produced) {
         code_[last_dst_pos_] = 0;  // let the producer write the result slot directly
       } else if (v.is_const()) {
@@ -610,11 +630,11 @@ class FunctionCompiler {
       // into a hash: one instruction.
       for (int k = 0; k < 2; ++k) {
         const uint32_t x = k == 0 ? a.slot : b.slot, other = k == 0 ? b.slot : a.slot;
-        Op fused = o == Op::I32Xor ? (last_is(Op::I32RotlImm, 4, x)   ? Op::I32RotlXor
-                                      : last_is(Op::I32ShrUImm, 4, x) ? Op::I32ShrUXor
-                                                                      : Op::Count)
-                 : last_is(Op::I32ShlImm, 4, x)          ? Op::I32ShlAdd
-                 : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
+        Op fused = o == Op::I32Xor                ? (last_is(Op::I32RotlImm, 4, x)   ? Op::I32RotlXor
+                                                     : last_is(Op::I32ShrUImm, 4, x) ? Op::I32ShrUXor
+                                                                                     : Op::Count)
+                   : last_is(Op::I32ShlImm, 4, x) ? Op::I32ShlAdd
+                   : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
                                                          : Op::Count;
         if (fused == Op::Count) continue;
         fuse_last(fused);
@@ -653,10 +673,10 @@ class FunctionCompiler {
   uint32_t last_dst_pos_ = UINT32_MAX;  // code index of the dst word of the last result op
   Op last_op_ = Op::Count;              // the last instruction emitted, and where
   uint32_t last_op_pos_ = 0;
-  Op prev_op_ = Op::Count;              // the one before it (Op::Count: unknown)
+  Op prev_op_ = Op::Count;  // the one before it (Op::Count: unknown)
   uint32_t prev_op_pos_ = 0;
   uint32_t last_end_ = 0;
-  uint32_t label_pc_ = UINT32_MAX;      // where the last branch target was placed
+  uint32_t label_pc_ = UINT32_MAX;  // where the last branch target was placed
   uint64_t instr_offset_ = 0;
   std::optional<Error> error_;
 };

@@ -24,15 +24,26 @@ Result<void> scan_body(const ModuleData& m, const FunctionBody& body) {
     uint64_t at = r.pos();
     uint8_t op = r.u8();
     switch (op) {
-      case 0x02: case 0x03: case 0x04:
+      case 0x02:
+      case 0x03:
+      case 0x04:
         r.s33();
         ++depth;
         break;
       case 0x0B:
         --depth;
         break;
-      case 0x0C: case 0x0D: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23: case 0x24:
-      case 0x25: case 0x26: case 0xD2:
+      case 0x0C:
+      case 0x0D:
+      case 0x10:
+      case 0x20:
+      case 0x21:
+      case 0x22:
+      case 0x23:
+      case 0x24:
+      case 0x25:
+      case 0x26:
+      case 0xD2:
         r.u32();
         break;
       case 0x0E: {
@@ -57,13 +68,22 @@ Result<void> scan_body(const ModuleData& m, const FunctionBody& body) {
         r.skip(n);
         break;
       }
-      case 0x3F: case 0x40:
+      case 0x3F:
+      case 0x40:
         zero(r);
         break;
-      case 0x41: r.s32(); break;
-      case 0x42: r.s64(); break;
-      case 0x43: r.skip(4); break;
-      case 0x44: r.skip(8); break;
+      case 0x41:
+        r.s32();
+        break;
+      case 0x42:
+        r.s64();
+        break;
+      case 0x43:
+        r.skip(4);
+        break;
+      case 0x44:
+        r.skip(8);
+        break;
       case 0xD0: {
         uint8_t t = r.u8();
         if (r.ok() && t != 0x70 && t != 0x6F) r.fail("malformed reference type", r.pos() - 1);
@@ -74,12 +94,30 @@ Result<void> scan_body(const ModuleData& m, const FunctionBody& body) {
         if (!r.ok()) break;
         if (sub <= 7) break;
         switch (sub) {
-          case 8: r.u32(); zero(r); break;
-          case 9: case 13: case 15: case 16: case 17: r.u32(); break;
-          case 10: zero(r) && zero(r); break;
-          case 11: zero(r); break;
-          case 12: case 14: r.u32(); r.u32(); break;
-          default: r.fail("illegal opcode", at);
+          case 8:
+            r.u32();
+            zero(r);
+            break;
+          case 9:
+          case 13:
+          case 15:
+          case 16:
+          case 17:
+            r.u32();
+            break;
+          case 10:
+            zero(r) && zero(r);
+            break;
+          case 11:
+            zero(r);
+            break;
+          case 12:
+          case 14:
+            r.u32();
+            r.u32();
+            break;
+          default:
+            r.fail("illegal opcode", at);
         }
         break;
       }

@@ -10,14 +10,19 @@ namespace hailmary::detail {
 
 template <BodyMode kMode>
 bool FunctionCompiler<kMode>::read_block_type(std::vector<ValType>& params,
-                                       std::vector<ValType>& results) {
+                                              std::vector<ValType>& results) {
   int64_t bt = r_.s33();
   if (!r_.ok()) return false;
   if (bt == -64) return true;
   if (bt < 0) {
     uint8_t byte = static_cast<uint8_t>(bt & 0x7f);
     switch (byte) {
-      case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x70: case 0x6F:
+      case 0x7F:
+      case 0x7E:
+      case 0x7D:
+      case 0x7C:
+      case 0x70:
+      case 0x6F:
         results.push_back(static_cast<ValType>(byte));
         return true;
       default:
@@ -33,7 +38,8 @@ bool FunctionCompiler<kMode>::read_block_type(std::vector<ValType>& params,
 }
 
 template <BodyMode kMode>
-bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp) {
+bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
+                                          const PendingCompare& cmp) {
   last_dst_pos_ = UINT32_MAX;  // no peephole may reach across a label
   Ctrl c{kind, {}, {}, 0, 0};
   if (!read_block_type(c.params, c.results)) return false;
@@ -132,10 +138,10 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   uint32_t dst = push(result);
   // The address was just computed by an add: one instruction does both (the sum is still
   // written, so the add's result may live on).
-  const Op add = last_is(Op::I32Add, 3, addr.slot)          ? Op::I32Add
-                 : last_is(Op::I32AddImm, 4, addr.slot)     ? Op::I32AddImm
+  const Op add = last_is(Op::I32Add, 3, addr.slot)         ? Op::I32Add
+                 : last_is(Op::I32AddImm, 4, addr.slot)    ? Op::I32AddImm
                  : last_is(Op::I32ShlAdd, 6, addr.slot, 4) ? Op::I32ShlAdd
-                                                            : Op::Count;
+                                                           : Op::Count;
   if (add == Op::Count && o == Op::I32Load && result == ValType::I32 &&
       last_is(Op::I32Load, 3, addr.slot)) {
     // Pointer chasing, p->a->b: the second load's address is the first one's result.
@@ -166,7 +172,7 @@ bool FunctionCompiler<kMode>::store(Op o, ValType value, uint32_t align) {
   Operand addr = pop(ValType::I32);
   if (v.is_const()) {
     // A constant value becomes an immediate (zeroing and flag stores are common).
-    Op with_imm = o == Op::I32Store  ? Op::I32StoreImm
+    Op with_imm = o == Op::I32Store   ? Op::I32StoreImm
                   : o == Op::I64Store ? Op::I64StoreImm
                   : o == Op::Store8   ? Op::Store8Imm
                   : o == Op::Store16  ? Op::Store16Imm
@@ -412,14 +418,28 @@ namespace {
 // Whether `op` is a branch whose only target word is its last operand word.
 bool single_target_branch(Op op) {
   switch (op) {
-    case Op::Br: case Op::BrLoop: case Op::BrIf: case Op::BrUnless: case Op::BrIfLoop:
-    case Op::BrUnlessLoop: case Op::BrIfAddImm: case Op::BrUnlessAddImm:
-    case Op::BrIfAddImmLoop: case Op::BrUnlessAddImmLoop: case Op::BrIfAndImm:
-    case Op::BrUnlessAndImm: case Op::BrIfI32EqAndImm: case Op::BrIfI32NeAndImm:
-    case Op::BrIfAddImmNe: case Op::BrIfAddImmNeImm: case Op::BrIfAddImmNeLoop:
+    case Op::Br:
+    case Op::BrLoop:
+    case Op::BrIf:
+    case Op::BrUnless:
+    case Op::BrIfLoop:
+    case Op::BrUnlessLoop:
+    case Op::BrIfAddImm:
+    case Op::BrUnlessAddImm:
+    case Op::BrIfAddImmLoop:
+    case Op::BrUnlessAddImmLoop:
+    case Op::BrIfAndImm:
+    case Op::BrUnlessAndImm:
+    case Op::BrIfI32EqAndImm:
+    case Op::BrIfI32NeAndImm:
+    case Op::BrIfAddImmNe:
+    case Op::BrIfAddImmNeImm:
+    case Op::BrIfAddImmNeLoop:
     case Op::BrIfAddImmNeImmLoop:
-#define HM_X(T, name)                                                              \
-  case Op::BrIf##T##name: case Op::BrIf##T##name##Imm: case Op::BrIf##T##name##Loop: \
+#define HM_X(T, name)           \
+  case Op::BrIf##T##name:       \
+  case Op::BrIf##T##name##Imm:  \
+  case Op::BrIf##T##name##Loop: \
   case Op::BrIf##T##name##ImmLoop:
       HM_FUSED_CMPS(HM_X)
 #undef HM_X

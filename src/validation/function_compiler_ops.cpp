@@ -74,7 +74,8 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       }
       // Peephole: retarget the instruction that just produced v to write the local directly.
       bool fresh = !v.deferred && last_dst_pos_ != UINT32_MAX && live() &&
-                   code_[last_dst_pos_] == v.slot && v.slot == pos_slot(stack_.size() - (tee ? 1 : 0));
+                   code_[last_dst_pos_] == v.slot &&
+                   v.slot == pos_slot(stack_.size() - (tee ? 1 : 0));
       materialize_readers(x);
       if (tee) v = stack_.back();
       if (fresh && last_dst_pos_ != UINT32_MAX) {
@@ -127,29 +128,52 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       word(v.slot);
       return true;
     }
-    case 0x28: return load(Op::I32Load, ValType::I32, 2);
-    case 0x29: return load(Op::I64Load, ValType::I64, 3);
-    case 0x2A: return load(Op::I32Load, ValType::F32, 2);
-    case 0x2B: return load(Op::I64Load, ValType::F64, 3);
-    case 0x2C: return load(Op::I32Load8S, ValType::I32, 0);
-    case 0x2D: return load(Op::I32Load8U, ValType::I32, 0);
-    case 0x2E: return load(Op::I32Load16S, ValType::I32, 1);
-    case 0x2F: return load(Op::I32Load16U, ValType::I32, 1);
-    case 0x30: return load(Op::I64Load8S, ValType::I64, 0);
-    case 0x31: return load(Op::I64Load8U, ValType::I64, 0);
-    case 0x32: return load(Op::I64Load16S, ValType::I64, 1);
-    case 0x33: return load(Op::I64Load16U, ValType::I64, 1);
-    case 0x34: return load(Op::I64Load32S, ValType::I64, 2);
-    case 0x35: return load(Op::I64Load32U, ValType::I64, 2);
-    case 0x36: return store(Op::I32Store, ValType::I32, 2);
-    case 0x37: return store(Op::I64Store, ValType::I64, 3);
-    case 0x38: return store(Op::I32Store, ValType::F32, 2);
-    case 0x39: return store(Op::I64Store, ValType::F64, 3);
-    case 0x3A: return store(Op::Store8, ValType::I32, 0);
-    case 0x3B: return store(Op::Store16, ValType::I32, 1);
-    case 0x3C: return store(Op::Store8, ValType::I64, 0);
-    case 0x3D: return store(Op::Store16, ValType::I64, 1);
-    case 0x3E: return store(Op::Store32, ValType::I64, 2);
+    case 0x28:
+      return load(Op::I32Load, ValType::I32, 2);
+    case 0x29:
+      return load(Op::I64Load, ValType::I64, 3);
+    case 0x2A:
+      return load(Op::I32Load, ValType::F32, 2);
+    case 0x2B:
+      return load(Op::I64Load, ValType::F64, 3);
+    case 0x2C:
+      return load(Op::I32Load8S, ValType::I32, 0);
+    case 0x2D:
+      return load(Op::I32Load8U, ValType::I32, 0);
+    case 0x2E:
+      return load(Op::I32Load16S, ValType::I32, 1);
+    case 0x2F:
+      return load(Op::I32Load16U, ValType::I32, 1);
+    case 0x30:
+      return load(Op::I64Load8S, ValType::I64, 0);
+    case 0x31:
+      return load(Op::I64Load8U, ValType::I64, 0);
+    case 0x32:
+      return load(Op::I64Load16S, ValType::I64, 1);
+    case 0x33:
+      return load(Op::I64Load16U, ValType::I64, 1);
+    case 0x34:
+      return load(Op::I64Load32S, ValType::I64, 2);
+    case 0x35:
+      return load(Op::I64Load32U, ValType::I64, 2);
+    case 0x36:
+      return store(Op::I32Store, ValType::I32, 2);
+    case 0x37:
+      return store(Op::I64Store, ValType::I64, 3);
+    case 0x38:
+      return store(Op::I32Store, ValType::F32, 2);
+    case 0x39:
+      return store(Op::I64Store, ValType::F64, 3);
+    case 0x3A:
+      return store(Op::Store8, ValType::I32, 0);
+    case 0x3B:
+      return store(Op::Store16, ValType::I32, 1);
+    case 0x3C:
+      return store(Op::Store8, ValType::I64, 0);
+    case 0x3D:
+      return store(Op::Store16, ValType::I64, 1);
+    case 0x3E:
+      return store(Op::Store32, ValType::I64, 2);
     case 0x3F: {  // memory.size
       if (!zero_byte() || !need_memory()) return false;
       uint32_t dst = push(ValType::I32);
@@ -248,14 +272,22 @@ bool FunctionCompiler<kMode>::prefixed_fc() {
   if (failed()) return false;
   switch (sub) {
     // Only the saturating truncations (0xFC00..0xFC07) share this switch.
-    case 0: return unop(Op::I32TruncSatF32S, ValType::F32, ValType::I32);
-    case 1: return unop(Op::I32TruncSatF32U, ValType::F32, ValType::I32);
-    case 2: return unop(Op::I32TruncSatF64S, ValType::F64, ValType::I32);
-    case 3: return unop(Op::I32TruncSatF64U, ValType::F64, ValType::I32);
-    case 4: return unop(Op::I64TruncSatF32S, ValType::F32, ValType::I64);
-    case 5: return unop(Op::I64TruncSatF32U, ValType::F32, ValType::I64);
-    case 6: return unop(Op::I64TruncSatF64S, ValType::F64, ValType::I64);
-    case 7: return unop(Op::I64TruncSatF64U, ValType::F64, ValType::I64);
+    case 0:
+      return unop(Op::I32TruncSatF32S, ValType::F32, ValType::I32);
+    case 1:
+      return unop(Op::I32TruncSatF32U, ValType::F32, ValType::I32);
+    case 2:
+      return unop(Op::I32TruncSatF64S, ValType::F64, ValType::I32);
+    case 3:
+      return unop(Op::I32TruncSatF64U, ValType::F64, ValType::I32);
+    case 4:
+      return unop(Op::I64TruncSatF32S, ValType::F32, ValType::I64);
+    case 5:
+      return unop(Op::I64TruncSatF32U, ValType::F32, ValType::I64);
+    case 6:
+      return unop(Op::I64TruncSatF64S, ValType::F64, ValType::I64);
+    case 7:
+      return unop(Op::I64TruncSatF64U, ValType::F64, ValType::I64);
     case 8: {  // memory.init
       uint32_t seg = r_.u32();
       if (!zero_byte() || !need_memory() || !data_segment(seg)) return false;
@@ -302,7 +334,8 @@ bool FunctionCompiler<kMode>::prefixed_fc() {
       uint32_t seg = r_.u32();
       uint32_t t;
       if (!read_table(t)) return false;
-      if (seg >= m_.elems.size()) return fail_invalid("unknown elem segment " + std::to_string(seg));
+      if (seg >= m_.elems.size())
+        return fail_invalid("unknown elem segment " + std::to_string(seg));
       if (m_.elems[seg].type != m_.tables[t].element)
         return fail_invalid("type mismatch: table.init element type");
       Operand n = pop(ValType::I32);
@@ -319,7 +352,8 @@ bool FunctionCompiler<kMode>::prefixed_fc() {
     case 13: {  // elem.drop
       uint32_t seg = r_.u32();
       if (failed()) return false;
-      if (seg >= m_.elems.size()) return fail_invalid("unknown elem segment " + std::to_string(seg));
+      if (seg >= m_.elems.size())
+        return fail_invalid("unknown elem segment " + std::to_string(seg));
       op(Op::ElemDrop);
       word(seg);
       return true;

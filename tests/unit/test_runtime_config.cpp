@@ -35,8 +35,7 @@ TEST(EngineConfig, MaxCallDepthLimitsRecursion) {
   EXPECT_LE(deep.error().backtrace().size(), 102u);  // about max_call_depth frames, not 200
   EXPECT_GE(deep.error().backtrace().size(), 99u);
   // Nothing leaked: the same depth still works afterwards, repeatedly.
-  for (int i = 0; i < 3; ++i)
-    EXPECT_TRUE(returns(call(*instance, "depth", {i32(50)}), {i32(50)}));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(returns(call(*instance, "depth", {i32(50)}), {i32(50)}));
 }
 
 TEST(EngineConfig, DefaultCallDepthAllowsDeepRecursion) {
@@ -219,7 +218,9 @@ TEST(InterruptStores, OnlyTheInterruptedStoreStops) {
 
 // ---- threads ----
 
-int64_t fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+int64_t fib(int n) {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
 
 int32_t fill_sum(uint32_t n, uint32_t seed) {
   uint32_t sum = 0;
@@ -252,14 +253,15 @@ TEST(Threads, StoresPerThreadShareOneModule) {
         return;
       }
       // Host functions made concurrently in several stores share the engine's type table.
-      const FuncType type{std::vector<ValType>(static_cast<size_t>(t + 1), ValType::I32), {ValType::I32}};
-      Func sum = Func::host(store, type,
-                            [](Caller&, std::span<const Value> p, std::span<Value> r) -> Result<void> {
-                              int32_t total = 0;
-                              for (const Value& v : p) total += v.i32();
-                              r[0] = Value::i32(total);
-                              return {};
-                            });
+      const FuncType type{std::vector<ValType>(static_cast<size_t>(t + 1), ValType::I32),
+                          {ValType::I32}};
+      Func sum = Func::host(
+          store, type, [](Caller&, std::span<const Value> p, std::span<Value> r) -> Result<void> {
+            int32_t total = 0;
+            for (const Value& v : p) total += v.i32();
+            r[0] = Value::i32(total);
+            return {};
+          });
       for (int round = 0; round < kRounds; ++round) {
         std::vector<Value> ones(static_cast<size_t>(t + 1), Value::i32(round));
         auto h = sum.call(ones);
@@ -270,12 +272,14 @@ TEST(Threads, StoresPerThreadShareOneModule) {
         const int n = 20 + t;
         auto f = call(*instance, "fib", {i32(n)});
         if (!f || (*f)[0].i64() != fib(n)) {
-          out = {false, "fib(" + std::to_string(n) + ") " + (f ? to_string((*f)[0]) : f.error().to_string())};
+          out = {false, "fib(" + std::to_string(n) + ") " +
+                            (f ? to_string((*f)[0]) : f.error().to_string())};
           return;
         }
         const uint32_t words = 1000u * static_cast<uint32_t>(t + 1);
         const uint32_t seed = 7u + static_cast<uint32_t>(t * 1000 + round);
-        auto s = call(*instance, "fill_sum", {i32(static_cast<int32_t>(words)), i32(static_cast<int32_t>(seed))});
+        auto s = call(*instance, "fill_sum",
+                      {i32(static_cast<int32_t>(words)), i32(static_cast<int32_t>(seed))});
         if (!s || (*s)[0].i32() != fill_sum(words, seed)) {
           out = {false, "fill_sum " + (s ? to_string((*s)[0]) : s.error().to_string())};
           return;
@@ -284,8 +288,9 @@ TEST(Threads, StoresPerThreadShareOneModule) {
     });
   }
   for (auto& th : threads) th.join();
-  for (int t = 0; t < kThreads; ++t) EXPECT_TRUE(outcomes[static_cast<size_t>(t)].ok)
-      << "thread " << t << ": " << outcomes[static_cast<size_t>(t)].failure;
+  for (int t = 0; t < kThreads; ++t)
+    EXPECT_TRUE(outcomes[static_cast<size_t>(t)].ok)
+        << "thread " << t << ": " << outcomes[static_cast<size_t>(t)].failure;
 }
 
 }  // namespace

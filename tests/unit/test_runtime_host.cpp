@@ -54,13 +54,14 @@ class HostTest : public ::testing::Test {
                  });
     raw_env_ = std::make_shared<int64_t>(100);
     linker_.define("host", "raw_add",
-                   Func::host_raw(store_, FuncType{{I64, I64}, {I64}},
-                                  [](Caller&, uint64_t* slots, void* env) {
-                                    slots[0] = slots[0] + slots[1] +
-                                               static_cast<uint64_t>(*static_cast<int64_t*>(env));
-                                    return true;
-                                  },
-                                  raw_env_));
+                   Func::host_raw(
+                       store_, FuncType{{I64, I64}, {I64}},
+                       [](Caller&, uint64_t* slots, void* env) {
+                         slots[0] = slots[0] + slots[1] +
+                                    static_cast<uint64_t>(*static_cast<int64_t*>(env));
+                         return true;
+                       },
+                       raw_env_));
     linker_.func("host", "fail", FuncType{{I32}, {I32}},
                  [this](Caller&, std::span<const Value> p, std::span<Value>) -> Result<void> {
                    return fail_with_.value_or(
@@ -76,7 +77,8 @@ class HostTest : public ::testing::Test {
                  });
     linker_.func("host", "swallow", FuncType{{}, {I32}},
                  [this](Caller& c, std::span<const Value>, std::span<Value> r) -> Result<void> {
-                   auto inner = c.get_export("count_trap")->func()->call(std::vector<Value>{Value::i32(0)});
+                   auto inner =
+                       c.get_export("count_trap")->func()->call(std::vector<Value>{Value::i32(0)});
                    if (inner) return Error(ErrorKind::Usage, "count_trap(0) did not trap");
                    swallowed_ = inner.error();
                    r[0] = Value::i32(-1);
@@ -141,9 +143,10 @@ TEST_F(HostTest, UntypedParamsAndResultsKeepExactBits) {
   EXPECT_EQ((*r)[3], Value::i32(i32_min));
 
   const int64_t i64_max = std::numeric_limits<int64_t>::max();
-  EXPECT_TRUE(returns(call(instance_, "reverse",
-                           {Value::i32(-1), Value::i64(i64_max), Value::f32(-0.0f), Value::f64(1.5)}),
-                      {Value::f64(1.5), Value::f32(-0.0f), Value::i64(i64_max), Value::i32(-1)}));
+  EXPECT_TRUE(
+      returns(call(instance_, "reverse",
+                   {Value::i32(-1), Value::i64(i64_max), Value::f32(-0.0f), Value::f64(1.5)}),
+              {Value::f64(1.5), Value::f32(-0.0f), Value::i64(i64_max), Value::i32(-1)}));
   EXPECT_EQ(seen_[2].f32_bits(), 0x80000000u);  // -0.0 stays negative
 }
 
@@ -152,7 +155,7 @@ TEST_F(HostTest, HostFunctionCalledDirectlyFromTheHost) {
   ASSERT_TRUE(f && f->func());
   EXPECT_EQ(f->func()->type(), (FuncType{{I32, I64, F32, F64}, {F64, F32, I64, I32}}));
   EXPECT_TRUE(returns(f->func()->call(std::vector<Value>{Value::i32(1), Value::i64(2),
-                                                          Value::f32(3.0f), Value::f64(4.0)}),
+                                                         Value::f32(3.0f), Value::f64(4.0)}),
                       {Value::f64(4.0), Value::f32(3.0f), Value::i64(2), Value::i32(1)}));
 }
 

@@ -34,7 +34,10 @@ struct HostImports {
                            Value::null(ValType::FuncRef))) {}
 
   void define_all(Linker& linker) const {
-    linker.define("env", "f", f).define("env", "g", g).define("env", "mem", mem).define("env", "tab", tab);
+    linker.define("env", "f", f)
+        .define("env", "g", g)
+        .define("env", "mem", mem)
+        .define("env", "tab", tab);
   }
 };
 
@@ -222,11 +225,12 @@ TEST(Linking, ImportsSharedBetweenTwoInstances) {
   EXPECT_TRUE(returns(call(*a, "call_slot", {i32(1)}), {i32(42)}));
   EXPECT_TRUE(returns(call(*b, "call_slot", {i32(1)}), {i32(42)}));
   // A host function of the right type works through the table too.
-  Func host_seven = Func::host(store, FuncType{{}, {I32}},
-                               [](Caller&, std::span<const Value>, std::span<Value> r) -> Result<void> {
-                                 r[0] = Value::i32(7);
-                                 return {};
-                               });
+  Func host_seven =
+      Func::host(store, FuncType{{}, {I32}},
+                 [](Caller&, std::span<const Value>, std::span<Value> r) -> Result<void> {
+                   r[0] = Value::i32(7);
+                   return {};
+                 });
   ASSERT_TRUE(imports.tab.set(0, Value::funcref(host_seven.inst())).ok());
   EXPECT_TRUE(returns(call(*b, "call_slot", {i32(0)}), {i32(7)}));
   // One of the wrong type traps.

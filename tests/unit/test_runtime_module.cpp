@@ -47,7 +47,8 @@ TEST(ModuleApi, ExportTypes) {
   ASSERT_EQ(exports.size(), 6u);
   std::vector<std::string> names;
   for (const auto& e : exports) names.push_back(e.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"first", "second", "mg", "t", "imported_mem", "log_again"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"first", "second", "mg", "t", "imported_mem", "log_again"}));
   EXPECT_EQ(exports[0].type.kind, ExternKind::Func);
   EXPECT_EQ(exports[0].type.func, (FuncType{{F64}, {I32, I64}}));
   EXPECT_EQ(exports[1].type.func, (FuncType{{}, {}}));
@@ -75,7 +76,8 @@ TEST(ModuleApi, NameSectionAndFunctionNames) {
   EXPECT_TRUE(module.custom_sections("no such section").empty());
   bool listed = false;
   for (const CustomSection& c : module.custom_sections())
-    if (c.name == "name") listed = c.bytes.data() == names[0].data() && c.bytes.size() == names[0].size();
+    if (c.name == "name")
+      listed = c.bytes.data() == names[0].data() && c.bytes.size() == names[0].size();
   EXPECT_TRUE(listed);
 
   // Imported functions come first in the index space.
@@ -122,15 +124,16 @@ TEST(ModuleApi, FromBytesGarbageIsMalformedWithAnOffset) {
   EXPECT_TRUE(fails_with(Module::from_bytes(engine, std::vector<uint8_t>{}), ErrorKind::Malformed));
 
   // A good header, then an unknown section id at byte 8.
-  const std::vector<uint8_t> bad_section = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-                                            0x2a, 0x00};
+  const std::vector<uint8_t> bad_section = {0x00, 0x61, 0x73, 0x6d, 0x01,
+                                            0x00, 0x00, 0x00, 0x2a, 0x00};
   auto s = Module::from_bytes(engine, bad_section);
   ASSERT_TRUE(fails_with(s, ErrorKind::Malformed));
   ASSERT_TRUE(s.error().offset().has_value()) << s.error();
   EXPECT_EQ(*s.error().offset(), 8u);
 
   // The header alone is a valid, empty module.
-  auto empty = Module::from_bytes(engine, std::vector<uint8_t>(bad_section.begin(), bad_section.begin() + 8));
+  auto empty = Module::from_bytes(
+      engine, std::vector<uint8_t>(bad_section.begin(), bad_section.begin() + 8));
   ASSERT_TRUE(empty.ok()) << empty.error();
   EXPECT_TRUE(empty->imports().empty());
   EXPECT_TRUE(empty->exports().empty());

@@ -69,7 +69,7 @@ TEST(MemoryApi, GrowBumpsGenerationAndKeepsTheBase) {
   EXPECT_EQ(mem->size(), 2 * kPageSize);
   EXPECT_EQ(mem->generation(), gen0 + 1);
   EXPECT_EQ(mem->data(), base);
-  EXPECT_EQ(mem->data()[100], 0xab);  // contents kept
+  EXPECT_EQ(mem->data()[100], 0xab);             // contents kept
   EXPECT_EQ(mem->data()[2 * kPageSize - 1], 0);  // new pages zeroed and accessible
   std::vector<uint8_t> tail = {9};
   EXPECT_TRUE(mem->write(2 * kPageSize - 1, tail).ok());
@@ -120,8 +120,9 @@ TEST(TableApi, GetSetGrow) {
   EXPECT_EQ(e0->type(), ValType::FuncRef);
   EXPECT_TRUE(e0->is_null());
 
-  Func f = Func::host(store, FuncType{{}, {}},
-                      [](Caller&, std::span<const Value>, std::span<Value>) -> Result<void> { return {}; });
+  Func f = Func::host(
+      store, FuncType{{}, {}},
+      [](Caller&, std::span<const Value>, std::span<Value>) -> Result<void> { return {}; });
   ASSERT_TRUE(table->set(1, Value::funcref(f.inst())).ok());
   auto e1 = table->get(1);
   ASSERT_TRUE(e1.ok());
@@ -200,7 +201,8 @@ TEST(GlobalApi, GetSetAndTypeChecks) {
   EXPECT_EQ(mutable_->get(), Value::f32(2.5f));
 
   // The initial value must have the global's type.
-  EXPECT_TRUE(fails_with(Global::create(store, GlobalType{I32, true}, Value::i64(1)), ErrorKind::Usage));
+  EXPECT_TRUE(
+      fails_with(Global::create(store, GlobalType{I32, true}, Value::i64(1)), ErrorKind::Usage));
 }
 
 TEST(GlobalApi, ExportedGlobalsOfAModule) {

@@ -101,8 +101,10 @@ TEST_F(TrapTest, IntegerOverflow) {
 TEST_F(TrapTest, InvalidConversion) {
   const float nan_f = std::numeric_limits<float>::quiet_NaN();
   const double nan_d = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_TRUE(traps(call(instance_, "trunc_f32_s", {Value::f32(nan_f)}), TrapKind::InvalidConversion));
-  EXPECT_TRUE(traps(call(instance_, "trunc_f64_u", {Value::f64(nan_d)}), TrapKind::InvalidConversion));
+  EXPECT_TRUE(
+      traps(call(instance_, "trunc_f32_s", {Value::f32(nan_f)}), TrapKind::InvalidConversion));
+  EXPECT_TRUE(
+      traps(call(instance_, "trunc_f64_u", {Value::f64(nan_d)}), TrapKind::InvalidConversion));
   expect_usable();
 }
 
@@ -134,7 +136,8 @@ TEST_F(TrapTest, InfiniteRecursionExhaustsTheCallStack) {
 TEST_F(TrapTest, WritesBeforeATrapPersist) {
   auto r = call(instance_, "store_then_trap", {i32(100), i32(static_cast<int32_t>(0xdeadbeef))});
   ASSERT_TRUE(traps(r, TrapKind::Unreachable));
-  EXPECT_TRUE(returns(call(instance_, "load", {i32(100)}), {i32(static_cast<int32_t>(0xdeadbeef))}));
+  EXPECT_TRUE(
+      returns(call(instance_, "load", {i32(100)}), {i32(static_cast<int32_t>(0xdeadbeef))}));
   auto mem = instance_.get_memory("mem");
   ASSERT_TRUE(mem);
   uint8_t bytes[4] = {};

@@ -44,10 +44,10 @@ TEST(WasiCliSignature, LayoutsOfResultsAndStructs) {
 }
 
 TEST(WasiCliSignature, Malformed) {
-  for (const char* bad : {"", "string", "(string)", "(string)->", "(strin)->i32", "(void)->i32",
-                          "(result<i32>)->i32", "()->result<string>", "()->(string)",
-                          "()->i32 extra", "()->P{x:i32@4}/4:4", "()->P{x:i33@0}/4:4",
-                          "()->P{x:i32@0}/4:3", "()->handle<"}) {
+  for (const char* bad :
+       {"", "string", "(string)", "(string)->", "(strin)->i32", "(void)->i32", "(result<i32>)->i32",
+        "()->result<string>", "()->(string)", "()->i32 extra", "()->P{x:i32@4}/4:4",
+        "()->P{x:i33@0}/4:4", "()->P{x:i32@0}/4:3", "()->handle<"}) {
     auto s = ffi::parse_signature(bad);
     EXPECT_FALSE(s) << bad;
     if (!s) {

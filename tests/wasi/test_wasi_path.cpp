@@ -43,8 +43,8 @@ class WasiPath : public WasiTest {
   }
   int32_t open(std::string_view path, uint32_t lookup = kFollow, uint32_t oflags = 0) {
     auto a = p(path);
-    int32_t e = call("path_open", {I(3), I(lookup), a[0], a[1], I(oflags), L(kRead), L(kRead),
-                                   I(0), I(0x10)});
+    int32_t e = call("path_open",
+                     {I(3), I(lookup), a[0], a[1], I(oflags), L(kRead), L(kRead), I(0), I(0x10)});
     if (e == kSuccess) {
       EXPECT_EQ(call("fd_close", {I(u32(0x10))}), kSuccess);
     }
@@ -91,8 +91,8 @@ TEST_F(WasiPath, SymlinksOutAreRefused) {
   EXPECT_EQ(mem()[0x100 + 16], 7) << "symlink";
   // Creating or removing through a link that leads out.
   auto a = p("up/new.txt");
-  EXPECT_EQ(call("path_open", {I(3), I(kFollow), a[0], a[1], I(kCreat | kExcl), L(kRead), L(0),
-                               I(0), I(0x10)}),
+  EXPECT_EQ(call("path_open",
+                 {I(3), I(kFollow), a[0], a[1], I(kCreat | kExcl), L(kRead), L(0), I(0), I(0x10)}),
             kNotcapable);
   a = p("up/secret.txt");
   EXPECT_EQ(call("path_unlink_file", {I(3), a[0], a[1]}), kNotcapable);
@@ -149,12 +149,12 @@ TEST_F(WasiPath, BadDescriptorsAndPointers) {
             kBadf);
   EXPECT_EQ(call("path_create_directory", {I(1), a[0], a[1]}), kNotdir);
   // The path past the end of memory, or ptr + len wrapping past 2^32.
-  EXPECT_EQ(call("path_open", {I(3), I(0), I(kPage - 4), I(12), I(0), L(kRead), L(0), I(0),
-                               I(0x10)}),
-            kFault);
-  EXPECT_EQ(call("path_open", {I(3), I(0), I(0xFFFFFFF0), I(0x20), I(0), L(kRead), L(0), I(0),
-                               I(0x10)}),
-            kFault);
+  EXPECT_EQ(
+      call("path_open", {I(3), I(0), I(kPage - 4), I(12), I(0), L(kRead), L(0), I(0), I(0x10)}),
+      kFault);
+  EXPECT_EQ(
+      call("path_open", {I(3), I(0), I(0xFFFFFFF0), I(0x20), I(0), L(kRead), L(0), I(0), I(0x10)}),
+      kFault);
   EXPECT_EQ(call("path_filestat_get", {I(3), I(0), a[0], a[1], I(kPage - 32)}), kFault);
   EXPECT_EQ(call("path_open", {I(3), I(0), a[0], a[1], I(0), L(kRead), L(0), I(0), I(kPage)}),
             kFault);

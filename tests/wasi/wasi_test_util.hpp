@@ -125,7 +125,9 @@ class WasiTest : public ::testing::Test {
     return (*r)[0].i32();
   }
 
-  uint8_t* mem() { return memory_.data(); }
+  uint8_t* mem() {
+    return memory_.data();
+  }
   uint32_t u32(uint32_t at) {
     uint32_t v;
     std::memcpy(&v, mem() + at, 4);
@@ -141,9 +143,15 @@ class WasiTest : public ::testing::Test {
     std::memcpy(&v, mem() + at, 2);
     return v;
   }
-  void put_u32(uint32_t at, uint32_t v) { std::memcpy(mem() + at, &v, 4); }
-  void put_u64(uint32_t at, uint64_t v) { std::memcpy(mem() + at, &v, 8); }
-  void put(uint32_t at, std::string_view s) { std::memcpy(mem() + at, s.data(), s.size()); }
+  void put_u32(uint32_t at, uint32_t v) {
+    std::memcpy(mem() + at, &v, 4);
+  }
+  void put_u64(uint32_t at, uint64_t v) {
+    std::memcpy(mem() + at, &v, 8);
+  }
+  void put(uint32_t at, std::string_view s) {
+    std::memcpy(mem() + at, s.data(), s.size());
+  }
   std::string str(uint32_t at, uint32_t len) {
     return std::string(reinterpret_cast<const char*>(mem() + at), len);
   }

@@ -29,12 +29,12 @@ struct DynField {
 /// One ABI type named in contract text.
 struct DynType {
   abi::Kind kind = abi::Kind::Void;
-  std::string text;             ///< its contract text, canonical ("handle<Counter>")
-  ValType val = ValType::I32;   ///< Scalar/Bool/Status/Handle: the core type it lowers to
-  bool is_unsigned = false;     ///< u32/u64 (printing only)
-  std::vector<DynField> fields; ///< Struct; Fallible: {value, error}
-  uint32_t size = 0, align = 1; ///< Struct/Fallible: the return area
-  std::vector<DynType> elements;///< Tuple elements; Fallible: its value type
+  std::string text;               ///< its contract text, canonical ("handle<Counter>")
+  ValType val = ValType::I32;     ///< Scalar/Bool/Status/Handle: the core type it lowers to
+  bool is_unsigned = false;       ///< u32/u64 (printing only)
+  std::vector<DynField> fields;   ///< Struct; Fallible: {value, error}
+  uint32_t size = 0, align = 1;   ///< Struct/Fallible: the return area
+  std::vector<DynType> elements;  ///< Tuple elements; Fallible: its value type
 };
 
 /// A parsed signature: parameter and result types, the contract text and the core type.
@@ -55,8 +55,8 @@ Result<DynSignature> parse_signature(std::string_view text);
 
 /// A value crossing the boundary: a core value (scalars, bool, status, handle, a Fallible's
 /// value), text (string), bytes, or several core values (struct fields in order, tuples).
-using DynValue = std::variant<std::monostate, Value, std::string, std::vector<uint8_t>,
-                              std::vector<Value>>;
+using DynValue =
+    std::variant<std::monostate, Value, std::string, std::vector<uint8_t>, std::vector<Value>>;
 
 /// A guest export called by a run-time signature. Obtain from Guest::dynamic_func.
 class DynamicFunc {

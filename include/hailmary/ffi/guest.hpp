@@ -83,8 +83,7 @@ class Guest {
     if (!f) return std::move(f).error();
     auto release = release_for(options);
     if (!release) return std::move(release).error();
-    return TF(*f, ctx_, std::string(name), release->func, release->shape,
-              std::move(release->name));
+    return TF(*f, ctx_, std::string(name), release->func, release->shape, std::move(release->name));
   }
 
   /// An export called by a signature known only at run time (contract text, see

@@ -55,7 +55,9 @@ inline void copy_bytes(void* dst, const void* src, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) d[i] = s[i];
 }
 
-inline bool is_valid_utf8(const unsigned char* s, uint32_t n) { return abi::is_valid_utf8(s, n); }
+inline bool is_valid_utf8(const unsigned char* s, uint32_t n) {
+  return abi::is_valid_utf8(s, n);
+}
 
 }  // namespace detail
 }  // namespace hailmary::guest

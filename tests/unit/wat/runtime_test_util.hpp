@@ -26,11 +26,11 @@ inline std::filesystem::path wasm_path(std::string_view name) {
 
 /// Defines `Module var` from wat/<name>.wat, or skips the test when the modules were not built.
 /// Only for use in a TEST body (it may return).
-#define HM_LOAD_MODULE(var, engine, name)                                              \
-  if (::hailmary::test::kWasmDir.empty())                                              \
-    GTEST_SKIP() << "wat2wasm was not found when configuring; test modules not built"; \
+#define HM_LOAD_MODULE(var, engine, name)                                                       \
+  if (::hailmary::test::kWasmDir.empty())                                                       \
+    GTEST_SKIP() << "wat2wasm was not found when configuring; test modules not built";          \
   auto var##_loaded = ::hailmary::Module::from_file(engine, ::hailmary::test::wasm_path(name)); \
-  ASSERT_TRUE(var##_loaded.ok()) << var##_loaded.error();                              \
+  ASSERT_TRUE(var##_loaded.ok()) << var##_loaded.error();                                       \
   ::hailmary::Module var = *var##_loaded
 
 /// Calls export `name` of `instance`; a missing export is a Usage error.
@@ -59,8 +59,8 @@ template <class T>
   if (r) return ::testing::AssertionFailure() << "succeeded, expected trap " << trap_message(kind);
   const Error& e = r.error();
   if (e.kind() != ErrorKind::Trap || e.trap_kind() != kind)
-    return ::testing::AssertionFailure() << "failed with " << e << ", expected trap "
-                                         << trap_message(kind);
+    return ::testing::AssertionFailure()
+           << "failed with " << e << ", expected trap " << trap_message(kind);
   return ::testing::AssertionSuccess();
 }
 
@@ -69,8 +69,8 @@ template <class T>
 ::testing::AssertionResult fails_with(const Result<T>& r, ErrorKind kind) {
   if (r) return ::testing::AssertionFailure() << "succeeded, expected " << error_kind_name(kind);
   if (r.error().kind() != kind)
-    return ::testing::AssertionFailure() << "failed with " << r.error() << ", expected "
-                                         << error_kind_name(kind);
+    return ::testing::AssertionFailure()
+           << "failed with " << r.error() << ", expected " << error_kind_name(kind);
   return ::testing::AssertionSuccess();
 }
 
@@ -81,7 +81,11 @@ inline std::vector<std::string> frame_names(const Error& e) {
   return out;
 }
 
-inline Value i32(int32_t v) { return Value::i32(v); }
-inline Value i64(int64_t v) { return Value::i64(v); }
+inline Value i32(int32_t v) {
+  return Value::i32(v);
+}
+inline Value i64(int64_t v) {
+  return Value::i64(v);
+}
 
 }  // namespace hailmary::test

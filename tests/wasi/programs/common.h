@@ -10,30 +10,52 @@
 
 static inline const char* errname(int e) {
   switch (e) {
-    case 0: return "0";
-    case EACCES: return "EACCES";
-    case EBADF: return "EBADF";
-    case EBUSY: return "EBUSY";
-    case EEXIST: return "EEXIST";
-    case EFAULT: return "EFAULT";
-    case EINVAL: return "EINVAL";
-    case EIO: return "EIO";
-    case EISDIR: return "EISDIR";
-    case ELOOP: return "ELOOP";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOENT: return "ENOENT";
-    case ENOSYS: return "ENOSYS";
-    case ENOTDIR: return "ENOTDIR";
-    case ENOTEMPTY: return "ENOTEMPTY";
-    case ENOTSUP: return "ENOTSUP";
-    case EPERM: return "EPERM";
-    case EROFS: return "EROFS";
-    case ESPIPE: return "ESPIPE";
-    case EXDEV: return "EXDEV";
+    case 0:
+      return "0";
+    case EACCES:
+      return "EACCES";
+    case EBADF:
+      return "EBADF";
+    case EBUSY:
+      return "EBUSY";
+    case EEXIST:
+      return "EEXIST";
+    case EFAULT:
+      return "EFAULT";
+    case EINVAL:
+      return "EINVAL";
+    case EIO:
+      return "EIO";
+    case EISDIR:
+      return "EISDIR";
+    case ELOOP:
+      return "ELOOP";
+    case ENAMETOOLONG:
+      return "ENAMETOOLONG";
+    case ENOENT:
+      return "ENOENT";
+    case ENOSYS:
+      return "ENOSYS";
+    case ENOTDIR:
+      return "ENOTDIR";
+    case ENOTEMPTY:
+      return "ENOTEMPTY";
+    case ENOTSUP:
+      return "ENOTSUP";
+    case EPERM:
+      return "EPERM";
+    case EROFS:
+      return "EROFS";
+    case ESPIPE:
+      return "ESPIPE";
+    case EXDEV:
+      return "EXDEV";
 #ifdef ENOTCAPABLE
-    case ENOTCAPABLE: return "ENOTCAPABLE";
+    case ENOTCAPABLE:
+      return "ENOTCAPABLE";
 #endif
-    default: return "E?";
+    default:
+      return "E?";
   }
 }
 

@@ -43,7 +43,10 @@ static void list(const char* rel) {
   struct dirent* e;
   while ((e = readdir(d)) != NULL && n < 64) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char t = e->d_type == DT_DIR ? 'd' : e->d_type == DT_REG ? 'f' : e->d_type == DT_LNK ? 'l' : '?';
+    char t = e->d_type == DT_DIR   ? 'd'
+             : e->d_type == DT_REG ? 'f'
+             : e->d_type == DT_LNK ? 'l'
+                                   : '?';
     names[n] = malloc(strlen(e->d_name) + 3);
     sprintf(names[n], "%c %s", t, e->d_name);
     n++;

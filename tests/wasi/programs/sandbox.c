@@ -34,7 +34,9 @@ raw_path_open(int32_t fd, int32_t dirflags, int32_t path, int32_t path_len, int3
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_raise"))) int32_t
 raw_proc_raise(int32_t sig);
 
-static void raw(const char* label, __wasi_errno_t e) { printf("%s: errno %u\n", label, e); }
+static void raw(const char* label, __wasi_errno_t e) {
+  printf("%s: errno %u\n", label, e);
+}
 
 int main(void) {
   struct stat st;
@@ -94,8 +96,7 @@ int main(void) {
   raw("fd_write iovec buffer out of bounds", __wasi_fd_write(1, &iov, 1, &out));
   __wasi_ciovec_t huge = {(const uint8_t*)16, 0xffffffffu};
   raw("fd_write length past the end", __wasi_fd_write(1, &huge, 1, &out));
-  raw("fd_write result pointer out of bounds",
-      __wasi_fd_write(1, &iov, 0, (__wasi_size_t*)bad));
+  raw("fd_write result pointer out of bounds", __wasi_fd_write(1, &iov, 0, (__wasi_size_t*)bad));
   raw("random_get out of bounds", __wasi_random_get((uint8_t*)bad, 32));
   raw("args_sizes_get out of bounds", __wasi_args_sizes_get((__wasi_size_t*)bad, &out));
   raw("clock_time_get out of bounds", __wasi_clock_time_get(0, 1, (__wasi_timestamp_t*)bad));
@@ -106,14 +107,15 @@ int main(void) {
   raw("fd_seek bad whence", __wasi_fd_seek(3, 0, 7, (__wasi_filesize_t*)&iov));
   __wasi_fd_t newfd = 0;
   raw("path_open path out of bounds",
-      (__wasi_errno_t)raw_path_open(3, 0, (int32_t)bad, 100, 0, 0, 0, 0, (int32_t)(uintptr_t)&newfd));
-  raw("path_open length wraps", (__wasi_errno_t)raw_path_open(3, 0, 16, -1, 0, 0, 0, 0,
-                                                               (int32_t)(uintptr_t)&newfd));
-  raw("path_open absolute", (__wasi_errno_t)raw_path_open(3, 0, (int32_t)(uintptr_t)"/etc", 4, 0,
+      (__wasi_errno_t)raw_path_open(3, 0, (int32_t)bad, 100, 0, 0, 0, 0,
+                                    (int32_t)(uintptr_t)&newfd));
+  raw("path_open length wraps",
+      (__wasi_errno_t)raw_path_open(3, 0, 16, -1, 0, 0, 0, 0, (int32_t)(uintptr_t)&newfd));
+  raw("path_open absolute", (__wasi_errno_t)raw_path_open(3, 0, (int32_t)(uintptr_t) "/etc", 4, 0,
                                                           0, 0, 0, (int32_t)(uintptr_t)&newfd));
   raw("path_open result out of bounds",
-      (__wasi_errno_t)raw_path_open(3, 0, (int32_t)(uintptr_t)"sub", 3, 0, 0, 0, 0, (int32_t)bad));
-  raw("path_open on a file fd", (__wasi_errno_t)raw_path_open(1, 0, (int32_t)(uintptr_t)"x", 1, 0,
+      (__wasi_errno_t)raw_path_open(3, 0, (int32_t)(uintptr_t) "sub", 3, 0, 0, 0, 0, (int32_t)bad));
+  raw("path_open on a file fd", (__wasi_errno_t)raw_path_open(1, 0, (int32_t)(uintptr_t) "x", 1, 0,
                                                               0, 0, 0, (int32_t)(uintptr_t)&newfd));
   raw("sched_yield", __wasi_sched_yield());
   raw("proc_raise", (__wasi_errno_t)raw_proc_raise(2));
