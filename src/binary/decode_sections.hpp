@@ -31,6 +31,11 @@ bool read_global_type(Reader& r, GlobalType& out);
 /// report them as Invalid; unknown opcodes and truncation are Malformed.
 bool read_const_expr(Reader& r, const ModuleData& m, ConstExpr& out);
 
+/// Step over the immediates of instruction `op` (already read, at byte `at`) as the binary
+/// format defines them, without typing anything. False on a malformed immediate or an opcode
+/// WebAssembly 2.0 does not have (SIMD's 0xFD prefix included); the reader holds the error.
+bool skip_immediates(Reader& r, uint8_t op, uint64_t at);
+
 void decode_element_section(Reader& r, ModuleData& m);
 void decode_code_section(Reader& r, ModuleData& m);
 void decode_data_section(Reader& r, ModuleData& m);

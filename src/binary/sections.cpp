@@ -14,121 +14,6 @@ bool is_known_opcode(uint8_t op) {
          op == 0xFC || op == 0xFD;
 }
 
-bool skip_block_type(Reader& r) {
-  const uint8_t b = r.peek();
-  if (b == 0x40 || b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 ||
-      b == 0x6F) {
-    r.u8();
-  } else {
-    r.s33();
-  }
-  return r.ok();
-}
-
-// Step over the immediates of a non-constant instruction so decoding can go on to the
-// expression's `end` and leave the (Invalid) verdict to validation. Returns false when the
-// instruction is one we do not step over (SIMD), or on a malformed immediate (the reader
-// then holds the error).
-bool skip_immediates(Reader& r, uint8_t op, int& depth) {
-  switch (op) {
-    case 0x02:
-    case 0x03:
-    case 0x04:
-      ++depth;
-      return skip_block_type(r);
-    case 0x0C:
-    case 0x0D:
-    case 0x10:
-    case 0x20:
-    case 0x21:
-    case 0x22:
-    case 0x24:
-    case 0x25:
-    case 0x26:
-      r.u32();
-      return r.ok();
-    case 0x0E: {
-      uint32_t n;
-      if (!read_count(r, n)) return false;
-      for (uint64_t i = 0; i <= n && r.ok(); ++i) r.u32();
-      return r.ok();
-    }
-    case 0x11:
-      r.u32();
-      r.u32();
-      return r.ok();
-    case 0x1C: {
-      uint32_t n;
-      if (!read_count(r, n)) return false;
-      for (uint32_t i = 0; i < n; ++i) {
-        ValType t;
-        if (!read_val_type(r, t)) return false;
-      }
-      return true;
-    }
-    case 0x3F:
-    case 0x40:
-      r.u8();
-      return r.ok();
-    case 0xD0: {
-      ValType t;
-      return read_ref_type(r, t);
-    }
-    case 0xFC: {
-      const uint64_t at = r.pos();
-      const uint32_t sub = r.u32();
-      if (!r.ok()) return false;
-      switch (sub) {
-        case 0:
-        case 1:
-        case 2:
-        case 3:
-        case 4:
-        case 5:
-        case 6:
-        case 7:
-          return true;
-        case 8:
-          r.u32();
-          r.u8();
-          break;
-        case 10:
-          r.u8();
-          r.u8();
-          break;
-        case 11:
-          r.u8();
-          break;
-        case 12:
-        case 14:
-          r.u32();
-          r.u32();
-          break;
-        case 9:
-        case 13:
-        case 15:
-        case 16:
-        case 17:
-          r.u32();
-          break;
-        default:
-          r.fail("illegal opcode", at);
-          return false;
-      }
-      return r.ok();
-    }
-    case 0xFD:
-      return false;
-    default:
-      if (op >= 0x28 && op <= 0x3E) {  // loads and stores: memarg
-        r.u32();
-        r.u32();
-        return r.ok();
-      }
-      return true;  // no immediates
-  }
-}
-
 }  // namespace
 
 // https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions
@@ -191,7 +76,9 @@ bool read_const_expr(Reader& r, const ModuleData& m, ConstExpr& out) {
           return false;
         }
         non_constant = true;
-        if (!skip_immediates(r, op, depth)) {
+        if (op >= 0x02 && op <= 0x04) ++depth;
+        // SIMD is not stepped over: the expression's end cannot be found past it.
+        if (op == 0xFD || !skip_immediates(r, op, at)) {
           // We cannot find the expression's end; it is invalid either way, so stop here.
           if (r.ok()) r.fail(Error(ErrorKind::Invalid, "constant expression required", at));
           return false;
@@ -348,6 +235,113 @@ void decode_data_section(Reader& r, ModuleData& m) {
     r.skip(size);
     m.datas.push_back(seg);
   }
+}
+
+bool skip_immediates(Reader& r, uint8_t op, uint64_t at) {
+  auto zero_byte = [&r] {
+    const uint8_t b = r.u8();
+    if (r.ok() && b != 0) r.fail("zero byte expected", r.pos() - 1);
+  };
+  switch (op) {
+    case 0x02:
+    case 0x03:
+    case 0x04:
+      r.s33();  // block type
+      break;
+    case 0x0C:
+    case 0x0D:
+    case 0x10:
+    case 0x20:
+    case 0x21:
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0xD2:
+      r.u32();
+      break;
+    case 0x0E: {
+      uint32_t n;
+      if (!read_count(r, n)) return false;
+      for (uint64_t i = 0; i <= n && r.ok(); ++i) r.u32();
+      break;
+    }
+    case 0x11:
+      r.u32();
+      r.u32();
+      break;
+    case 0x1C: {
+      uint32_t n;
+      if (!read_count(r, n)) return false;
+      for (uint32_t i = 0; i < n; ++i) {
+        ValType t;
+        if (!read_val_type(r, t)) return false;
+      }
+      break;
+    }
+    case 0x3F:
+    case 0x40:
+      zero_byte();
+      break;
+    case 0x41:
+      r.s32();
+      break;
+    case 0x42:
+      r.s64();
+      break;
+    case 0x43:
+      r.skip(4);
+      break;
+    case 0x44:
+      r.skip(8);
+      break;
+    case 0xD0: {
+      ValType t;
+      return read_ref_type(r, t);
+    }
+    case 0xFC: {
+      const uint32_t sub = r.u32();
+      if (!r.ok() || sub <= 7) break;  // the saturating truncations have no immediates
+      switch (sub) {
+        case 8:
+          r.u32();
+          zero_byte();
+          break;
+        case 10:
+          zero_byte();
+          zero_byte();
+          break;
+        case 11:
+          zero_byte();
+          break;
+        case 12:
+        case 14:
+          r.u32();
+          r.u32();
+          break;
+        case 9:
+        case 13:
+        case 15:
+        case 16:
+        case 17:
+          r.u32();
+          break;
+        default:
+          r.fail("illegal opcode", at);
+      }
+      break;
+    }
+    default:
+      if (op >= 0x28 && op <= 0x3E) {  // loads and stores: memarg
+        r.u32();
+        r.u32();
+      } else if (!(op <= 0x01 || op == 0x05 || op == 0x0B || op == 0x0F || op == 0x1A ||
+                   op == 0x1B || op == 0xD1 || (op >= 0x45 && op <= 0xC4))) {
+        r.fail("illegal opcode", at);
+      }
+  }
+  return r.ok();
 }
 
 }  // namespace hailmary::detail
