@@ -18,6 +18,7 @@ namespace hailmary::detail {
 #define HM_CONTROL_OPS(X)                                                                   \
   X(Unreachable, 0) /* */                                                                   \
   X(LoopHeader, 0)  /* (checks for an interrupt) */                                         \
+  X(LazyCompile, 0) /* the whole body of a function not translated yet (see FuncInst) */    \
   X(Br, 1)          /* target */                                                            \
   X(BrIf, 2)        /* cond, target */                                                      \
   X(BrUnless, 2)    /* cond, target */                                                      \

@@ -244,6 +244,24 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 
 L_Unreachable:
   TRAP(TrapKind::Unreachable);
+L_LazyCompile : {
+  // First call of a function whose body is not translated yet: translate it, point its
+  // FuncInst at the result, and start it as do_call would have (the frame is already pushed,
+  // with the placeholder's frame size, which covers only the parameters).
+  FuncInst* f = frame == base_frame ? entry : frame[-1].callee;
+  const CompiledFunc* cf = translate_lazily(s, f);
+  if (!cf) {
+    --s.activations;
+    return false;
+  }
+  if (fp + cf->frame_slots > s.stack_end) TRAP(TrapKind::CallStackExhausted);
+  for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) {
+    fp[i] = 0;
+    HM_SCALAR_LOOP(i);
+  }
+  pc = cf->code.data();
+  NEXT();
+}
 L_LoopHeader:
   if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
   pc += 2;

@@ -35,6 +35,10 @@ ExternType extern_type_of(const ModuleData& m, ExternKind kind, uint32_t index) 
   }
   return t;
 }
+const CompiledFunc* translate_lazily(StoreData&, FuncInst* f) noexcept {
+  // Every body is translated at load for now, so no FuncInst holds a placeholder yet.
+  return f->code;
+}
 }  // namespace detail
 
 Result<Module> Module::from_bytes(const Engine& engine, std::span<const uint8_t> bytes) {

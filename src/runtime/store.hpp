@@ -46,6 +46,8 @@ struct FuncInst {
   StoreData* store = nullptr;
   // Wasm functions:
   InstanceData* instance = nullptr;
+  // The translated body; until the first call, possibly a placeholder whose code is one
+  // LazyCompile instruction (the interpreter then calls translate_lazily()).
   const CompiledFunc* code = nullptr;
   uint32_t func_index = 0;  // index in its module (for backtraces)
   // Host functions (code == nullptr):
@@ -134,6 +136,10 @@ struct StoreData {
   ~StoreData();
   FuncInst* new_host_func(FuncType type, RawHostFunction fn, std::shared_ptr<void> env);
 };
+
+/// Translates wasm function `f`'s body (if no other instance of its module did yet) and points
+/// f->code at it. On failure returns nullptr with the error in store.pending_error.
+const CompiledFunc* translate_lazily(StoreData& store, FuncInst* f) noexcept;
 
 /// The type of export/import index `index` of kind `kind` in `m`'s index spaces.
 ExternType extern_type_of(const ModuleData& m, ExternKind kind, uint32_t index);
