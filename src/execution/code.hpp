@@ -158,6 +158,9 @@ struct CompiledFunc {
   std::vector<uint32_t> code;
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;  ///< params + declared locals
+  /// Slots [param_slots, zero_end) are zeroed on entry; the declared locals after them are
+  /// written before they are read on every path (so their initial value is never seen).
+  uint32_t zero_end = 0;
   uint32_t frame_slots = 0;  ///< local_slots + the deepest operand stack
   uint32_t result_count = 0;
 };

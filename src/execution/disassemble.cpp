@@ -66,9 +66,9 @@ size_t op_of_handler(const void* handler) {
 
 std::string disassemble(const CompiledFunc& f) {
   std::string out;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "; params %u locals %u frame %u results %u\n", f.param_slots,
-                f.local_slots, f.frame_slots, f.result_count);
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "; params %u locals %u zeroed to %u frame %u results %u\n",
+                f.param_slots, f.local_slots, f.zero_end, f.frame_slots, f.result_count);
   out += buf;
   size_t pc = 0;
   while (pc < f.code.size()) {

@@ -194,7 +194,7 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
       fp[i] = slots[i];
       HM_SCALAR_LOOP(i);
     }
-    for (const uint32_t n = cf->local_slots; i < n; ++i) {
+    for (const uint32_t n = cf->zero_end; i < n; ++i) {
       fp[i] = 0;
       HM_SCALAR_LOOP(i);
     }
@@ -255,7 +255,7 @@ L_LazyCompile : {
     return false;
   }
   if (fp + cf->frame_slots > s.stack_end) TRAP(TrapKind::CallStackExhausted);
-  for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) {
+  for (uint32_t i = cf->param_slots, e = cf->zero_end; i < e; ++i) {
     fp[i] = 0;
     HM_SCALAR_LOOP(i);
   }
@@ -505,7 +505,7 @@ do_call:
     *frame++ = CallFrame{pc, fp, inst, callee};
     fp = callee_fp;
     // Declared locals start at zero; usually a handful, so no memset call.
-    for (uint32_t i = cf->param_slots, e = cf->local_slots; i < e; ++i) {
+    for (uint32_t i = cf->param_slots, e = cf->zero_end; i < e; ++i) {
       fp[i] = 0;
       HM_SCALAR_LOOP(i);
     }

@@ -161,6 +161,10 @@ struct Ctrl {
   uint32_t loop_pc = 0;
   uint32_t else_fixup = UINT32_MAX;  // BrUnless target of an `if`, patched at else/end
   std::vector<uint32_t> fixups;      // forward branch words to patch at `end`
+  // Definite assignment (see FunctionCompiler::assigned_): the set at entry, and the
+  // intersection of the sets on every path reaching the label (all ones: none yet).
+  uint64_t assigned_at_entry = 0;
+  uint64_t assigned_at_label = ~uint64_t{0};
 
   const std::vector<ValType>& label_types() const {
     return kind == CtrlKind::Loop ? params : results;
@@ -530,6 +534,27 @@ class FunctionCompiler {
     Ctrl& c = ctrls_.back();
     stack_.resize(c.height);
     c.unreachable = true;
+    assigned_ = ~uint64_t{0};  // no path continues here
+  }
+
+  // ---- definite assignment of declared locals ----
+  // Wasm zeroes declared locals on entry, but most are written before they are read on every
+  // path; only a prefix up to the last one that may be read first is zeroed per call.
+  bool reachable() const { return !ctrls_.back().unreachable && !ctrls_.back().dead; }
+  void local_read(uint32_t x) {
+    if (kMode != BodyMode::Compile || x < type_.params.size() || !reachable()) return;
+    const uint32_t d = x - static_cast<uint32_t>(type_.params.size());
+    if (d < 64 && ((assigned_ >> d) & 1)) return;
+    zeroed_locals_ = std::max(zeroed_locals_, d + 1);
+  }
+  void local_written(uint32_t x) {
+    if (x < type_.params.size() || !reachable()) return;
+    const uint32_t d = x - static_cast<uint32_t>(type_.params.size());
+    if (d < 64) assigned_ |= uint64_t{1} << d;
+  }
+  // A branch from here to `target`'s label.
+  void branch_assigned(Ctrl& target) {
+    if (reachable() && target.kind != CtrlKind::Loop) target.assigned_at_label &= assigned_;
   }
 
   // ---- immediates ----
@@ -677,6 +702,10 @@ class FunctionCompiler {
   uint32_t prev_op_pos_ = 0;
   uint32_t last_end_ = 0;
   uint32_t label_pc_ = UINT32_MAX;  // where the last branch target was placed
+  // Declared locals (bit i: local params+i, the first 64) written on every path to here, and
+  // how many declared locals from the first must start at zero.
+  uint64_t assigned_ = 0;
+  uint32_t zeroed_locals_ = 0;
   uint64_t instr_offset_ = 0;
   std::optional<Error> error_;
 };

@@ -42,6 +42,7 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
                                           const PendingCompare& cmp) {
   last_dst_pos_ = UINT32_MAX;  // no peephole may reach across a label
   Ctrl c{kind, {}, {}, 0, 0};
+  c.assigned_at_entry = assigned_;
   if (!read_block_type(c.params, c.results)) return false;
   if (!check_top(c.params)) return false;
   size_t np = c.params.size();
@@ -98,6 +99,14 @@ bool FunctionCompiler<kMode>::end_block() {
   if (live()) {
     materialize_range(stack_.size() - n, stack_.size());
     copy_to(c.base, n);
+  }
+  if (c.kind == CtrlKind::Loop) {
+    // Only the fall-through leaves a loop: the set stays as it is.
+    if (!reachable()) assigned_ = ~uint64_t{0};
+  } else {
+    branch_assigned(c);  // the fall-through into the label
+    if (c.kind == CtrlKind::If) c.assigned_at_label &= c.assigned_at_entry;  // no else: skipped
+    assigned_ = c.assigned_at_label;
   }
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
@@ -223,6 +232,8 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
         c.fixups.push_back(pc());
         code_.push_back(0);
       }
+      branch_assigned(c);  // the then-arm's end
+      assigned_ = c.assigned_at_entry;
       const Ctrl& outer = ctrls_[ctrls_.size() - 2];
       bool outer_live = !outer.unreachable && !outer.dead;
       if (outer_live && c.else_fixup != UINT32_MAX) code_[c.else_fixup] = rel(pc(), c.else_fixup);
@@ -246,6 +257,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       if (!check_top(target.label_types())) return false;
       pad_for(target.label_types().size());
       emit_br(depth);
+      branch_assigned(ctrls_[ctrls_.size() - 1 - depth]);
       unreachable_rest();
       return true;
     }
@@ -255,6 +267,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       Operand cond = pop(ValType::I32);
       PendingCompare cmp = take_compare(cond);
       Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+      branch_assigned(target);
       const std::vector<ValType> types = target.label_types();
       if (!check_top(types)) return false;
       pad_for(types.size());
@@ -300,6 +313,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
         if (!check_top(t.label_types())) return false;
       }
       pad_for(arity);
+      for (uint32_t d : depths) branch_assigned(ctrls_[ctrls_.size() - 1 - d]);
       materialize_range(stack_.size() - arity, stack_.size());
       if (last_is(Op::I32AddImm, 4, index.slot)) {
         // The index was just computed as a + imm (a switch on a shifted range): one
@@ -407,6 +421,7 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   f->code = std::move(code_);
   f->param_slots = static_cast<uint32_t>(type_.params.size());
   f->local_slots = local_slots_;
+  f->zero_end = std::min(f->param_slots + zeroed_locals_, local_slots_);
   f->result_count = static_cast<uint32_t>(type_.results.size());
   f->frame_slots = local_slots_ + max_height_ + 1;
   if (f->frame_slots < f->result_count) f->frame_slots = f->result_count;

@@ -48,6 +48,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       uint32_t x = r_.u32();
       if (failed()) return false;
       if (x >= locals_.size()) return fail_invalid("unknown local " + std::to_string(x));
+      local_read(x);
       push_deferred(locals_[x], x);
       return true;
     }
@@ -58,6 +59,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       if (x >= locals_.size()) return fail_invalid("unknown local " + std::to_string(x));
       bool tee = opcode == 0x22;
       Operand v = pop_raw(locals_[x]);
+      local_written(x);
       if (v.is_const()) {
         if (tee) {
           stack_.push_back(v);

@@ -154,5 +154,32 @@ TEST(ModuleApi, FromFileOfGarbageIsMalformedAndNamesThePath) {
   EXPECT_NE(r.error().message().find(path.string()), std::string::npos) << r.error();
 }
 
+// The translator zeroes only the declared locals that may be read before a write; every other
+// local's frame slot keeps whatever an earlier call left there. wat/locals.wat dirties the
+// slots first, then reads locals on paths that skip their writes.
+TEST(ModuleApi, DeclaredLocalsReadBeforeWriteAreZero) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "locals");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto i32 = [](int32_t v) { return Value::i32(v); };
+  auto i64 = [](int64_t v) { return Value::i64(v); };
+  EXPECT_TRUE(returns(call(*instance, "if_then_only", {i32(0)}), {i64(0)}));
+  EXPECT_TRUE(returns(call(*instance, "if_then_only", {i32(1)}), {i64(7)}));
+  EXPECT_TRUE(returns(call(*instance, "both_arms", {i32(0)}), {i64(9)}));
+  EXPECT_TRUE(returns(call(*instance, "both_arms", {i32(1)}), {i64(7)}));
+  EXPECT_TRUE(returns(call(*instance, "br_if_skips", {i32(1)}), {i64(0)}));
+  EXPECT_TRUE(returns(call(*instance, "br_if_skips", {i32(0)}), {i64(5)}));
+  EXPECT_TRUE(returns(call(*instance, "br_table_skips", {i32(1)}), {i64(0)}));
+  EXPECT_TRUE(returns(call(*instance, "br_table_skips", {i32(0)}), {i64(3)}));
+  EXPECT_TRUE(returns(call(*instance, "loop_sum", {i32(10)}), {i64(55)}));
+  EXPECT_TRUE(returns(call(*instance, "loop_late_write", {i32(1)}), {i64(0)}));
+  EXPECT_TRUE(returns(call(*instance, "loop_late_write", {i32(3)}), {i64(20)}));
+  EXPECT_TRUE(returns(call(*instance, "far_local", {i32(0)}), {i64(0)}));
+  EXPECT_TRUE(returns(call(*instance, "far_local", {i32(1)}), {i64(1)}));
+  EXPECT_TRUE(returns(call(*instance, "straight", {i32(42)}), {i64(42)}));
+}
+
 }  // namespace
 }  // namespace hailmary::test
