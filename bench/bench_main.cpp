@@ -2,8 +2,9 @@
 //
 // Every kernel is registered twice, "<kernel>/wasm" and "<kernel>/native", with the same
 // argument. The wasm run checks its result against the native one, so a fast but wrong engine
-// does not produce a number. After the runs, a Markdown table of the ratios is printed (and
-// written to the file given with --hm_table_out=FILE; scripts/bench.sh puts it in README.md).
+// does not produce a number. After the runs, the kernels' rows of the combined table are printed
+// (and written to --hm_table_out; see report.hpp and scripts/bench.sh). bench/node/kernels.mjs
+// runs the same .wasm files with the same arguments under V8.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -20,6 +21,7 @@
 
 #include "hailmary/hailmary.hpp"
 #include "kernels.h"
+#include "report.hpp"
 
 namespace {
 
@@ -166,73 +168,21 @@ void run_wasm(benchmark::State& state, const Kernel& kernel) {
   }
 }
 
-/// Console output as usual, plus the per-run CPU time kept for the ratio table. CPU rather than
-/// wall time: the kernels are single-threaded, and on a shared machine (CI, a busy laptop) wall
-/// time also counts the time other processes held the core.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
-      times_ms_[run.benchmark_name()] =
-          run.GetAdjustedCPUTime() * 1e3 / benchmark::GetTimeUnitMultiplier(run.time_unit);
-    }
+/// The kernels' rows of the combined table; V8 keys are those of bench/node/kernels.mjs.
+std::vector<hm_bench::Row> table_rows() {
+  std::vector<hm_bench::Row> rows;
+  for (const Kernel& k : kernels()) {
+    rows.push_back({std::string(k.name) + ": " + k.description, std::string(k.name) + "/wasm",
+                    std::string(k.name) + "/native", std::string("kernel.") + k.name});
   }
-
-  std::string table() const {
-    std::ostringstream out;
-    out << "| kernel | workload | wasm (ms CPU) | native (ms CPU) | wasm / native |\n";
-    out << "|---|---|---:|---:|---:|\n";
-    for (const Kernel& k : kernels()) {
-      auto wasm = find(std::string(k.name) + "/wasm");
-      auto native = find(std::string(k.name) + "/native");
-      out << "| " << k.name << " | " << k.description << " | " << fmt(wasm) << " | " << fmt(native)
-          << " | ";
-      if (wasm && native && *native > 0) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.1fx", *wasm / *native);
-        out << buf;
-      } else {
-        out << "n/a";
-      }
-      out << " |\n";
-    }
-    return out.str();
-  }
-
- private:
-  std::optional<double> find(const std::string& name) const {
-    // Names may carry suffixes such as "/min_time:0.500"; match on the prefix.
-    for (const auto& [key, value] : times_ms_) {
-      if (key.rfind(name, 0) == 0) return value;
-    }
-    return std::nullopt;
-  }
-  static std::string fmt(std::optional<double> ms) {
-    if (!ms) return "n/a";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", *ms);
-    return buf;
-  }
-  std::map<std::string, double> times_ms_;
-};
+  return rows;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Our own flag, removed before Google Benchmark sees (and rejects) it.
-  std::string table_out;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    constexpr const char* flag = "--hm_table_out=";
-    if (std::strncmp(argv[i], flag, std::strlen(flag)) == 0) {
-      table_out = argv[i] + std::strlen(flag);
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  int count = static_cast<int>(args.size());
+  hm_bench::Flags flags = hm_bench::parse_flags(argc, argv);
+  int count = static_cast<int>(flags.rest.size());
 
   for (const Kernel& kernel : kernels()) {
     benchmark::RegisterBenchmark((std::string(kernel.name) + "/native").c_str(),
@@ -245,16 +195,11 @@ int main(int argc, char** argv) {
     }
   }
 
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Initialize(&count, flags.rest.data());
+  if (benchmark::ReportUnrecognizedArguments(count, flags.rest.data())) return 1;
+  hm_bench::Collector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
-
-  const std::string table = reporter.table();
-  std::printf("\n%s", table.c_str());
-  if (!table_out.empty()) {
-    std::ofstream(table_out) << table;
-  }
+  hm_bench::emit_table(flags, {{"compute kernels (time per run)", table_rows()}}, collector);
   return 0;
 }
