@@ -51,6 +51,7 @@ namespace hailmary::detail {
   X(Return, 0)       /* */                                                                  \
   X(ReturnFrom, 1)   /* src: the single result is copied to slot 0 first */                 \
   X(Call, 2)         /* func index, arg base */                                             \
+  X(CallDefined, 2)  /* the same, for a function defined in this module (same instance) */  \
   X(CallIndirect, 4) /* type index, table, arg base, index slot */                          \
   X(Select, 4)       /* dst, a, b, cond */                                                  \
   X(Const32, 2)      /* dst, value */                                                       \

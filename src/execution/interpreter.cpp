@@ -479,6 +479,33 @@ L_GlobalSet:
   pc += 4;
   NEXT();
 
+// Pushes the frame for wasm function `callee` (code `cf`, arguments at callee_fp) and
+// continues in it. One compare covers the call depth and a pending interrupt (call_limit).
+#define HM_ENTER_WASM(cf)                                                                      \
+  do {                                                                                         \
+    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||                               \
+        callee_fp + (cf)->frame_slots > s.stack_end) [[unlikely]]                              \
+      goto call_refused;                                                                       \
+    *frame++ = CallFrame{pc, fp, inst, callee};                                                \
+    fp = callee_fp;                                                                            \
+    /* Locals read before written start at zero; usually none or a few, so no memset. */      \
+    for (uint32_t i = (cf)->param_slots, e = (cf)->zero_end; i < e; ++i) {                     \
+      fp[i] = 0;                                                                               \
+      HM_SCALAR_LOOP(i);                                                                       \
+    }                                                                                          \
+  } while (0)
+
+L_CallDefined : {
+  // Same module, same instance: no memory to reload, never a host function.
+  callee = inst->funcs[pc[2]];
+  callee_fp = fp + pc[3];
+  pc += 4;
+  const CompiledFunc* cf = callee->code;
+  HM_ENTER_WASM(cf);
+  pc = cf->code.data();
+  NEXT();
+}
+
 L_Call:
   callee = inst->funcs[pc[2]];
   callee_fp = fp + pc[3];
@@ -497,18 +524,18 @@ L_CallIndirect : {
   goto do_call;
 }
 
+call_refused:
+  // The limit compare failed: an interrupt, a full stack, or a limit left at the first frame
+  // by an interrupt already delivered (then the call goes ahead).
+  if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
+  if (frame >= s.frames_end || callee_fp + callee->code->frame_slots > s.stack_end)
+    TRAP(TrapKind::CallStackExhausted);
+  s.call_limit.store(s.frames_end, std::memory_order_relaxed);
+  goto do_call;
+
 do_call:
   if (const CompiledFunc* cf = callee->code) {
-    if (frame >= s.frames_end || callee_fp + cf->frame_slots > s.stack_end)
-      TRAP(TrapKind::CallStackExhausted);
-    if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
-    *frame++ = CallFrame{pc, fp, inst, callee};
-    fp = callee_fp;
-    // Declared locals start at zero; usually a handful, so no memset call.
-    for (uint32_t i = cf->param_slots, e = cf->zero_end; i < e; ++i) {
-      fp[i] = 0;
-      HM_SCALAR_LOOP(i);
-    }
+    HM_ENTER_WASM(cf);
     if (callee->instance != inst) {
       inst = callee->instance;
       mem_base = nullptr;
@@ -864,7 +891,10 @@ L_RefFunc:
 #undef HM_X
 
 L_trap:
-  if (trap == TrapKind::Interrupted) s.interrupt_requested.store(false, std::memory_order_relaxed);
+  if (trap == TrapKind::Interrupted) {
+    s.interrupt_requested.store(false, std::memory_order_relaxed);
+    s.call_limit.store(s.frames_end, std::memory_order_relaxed);
+  }
   s.pending_error = make_trap(trap, entry, base_frame, frame);
   --s.activations;
   return false;

@@ -98,6 +98,7 @@ StoreData::StoreData(const Engine& e) : engine(e) {
   max_call_depth = c.max_call_depth;
   frames.reset(new CallFrame[static_cast<size_t>(c.max_call_depth) + 1]);
   frames_end = frames.get() + c.max_call_depth;
+  call_limit.store(frames_end, std::memory_order_relaxed);
 }
 
 StoreData::~StoreData() {
@@ -137,6 +138,7 @@ const Engine& Store::engine() const noexcept {
 }
 void Store::interrupt() noexcept {
   data_->interrupt_requested.store(true, std::memory_order_relaxed);
+  data_->call_limit.store(data_->frames.get(), std::memory_order_relaxed);
 }
 
 }  // namespace hailmary

@@ -126,6 +126,9 @@ struct StoreData {
   // max_call_depth + 1 frames, left uninitialised (written before read); never reallocated.
   std::unique_ptr<CallFrame[]> frames;
   CallFrame* frames_end = nullptr;  // frames + max_call_depth: a call needs a frame below it
+  // What wasm calls compare the next frame against: frames_end, or the first frame while an
+  // interrupt is pending, so that one compare per call covers both (see Store::interrupt).
+  std::atomic<CallFrame*> call_limit{nullptr};
   uint32_t depth = 0;               // frames in use across nested activations
   uint32_t max_call_depth = 0;      // from the engine's config
   uint32_t activations = 0;         // host -> wasm entries currently on the native stack

@@ -133,7 +133,7 @@ bool FunctionCompiler<kMode>::call(uint32_t func_index) {
   stack_.resize(stack_.size() - n);
   push_types(ft.results);
   note_height(stack_.size() + 1);
-  op(Op::Call);
+  op(func_index < m_.imported_funcs ? Op::Call : Op::CallDefined);
   word(func_index);
   word(arg_base);
   return true;
