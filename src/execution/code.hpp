@@ -27,6 +27,9 @@ namespace hailmary::detail {
   X(BrUnlessLoop, 2)                                                                        \
   X(BrTable, -1)       /* index, count, target*count, default */                            \
   X(BrTableAddImm, -2) /* sum, a, imm lo, imm hi, count, targets: index = sum = a+imm */    \
+  X(BrTableLookup, -3) /* an I32AndShlImm, I32LoadAddImm, BrTableAddImm chain, words as */   \
+                       /* they were (inner handler words unused): a switch whose index is */ \
+                       /* looked up in a table in linear memory, clang's sparse switch */    \
   X(I32ShrUAndImm, 7)  /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */  \
   X(I32ShrUAndAdd, 9)  /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */              \
   X(I32ShlAdd, 6)      /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */            \

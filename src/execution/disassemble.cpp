@@ -86,6 +86,7 @@ std::string disassemble(const CompiledFunc& f) {
     const size_t ops = pc + kHandlerWords;  // the first operand word
     if (n == -1) n = 2 + static_cast<int>(ops + 1 < f.code.size() ? f.code[ops + 1] + 1 : 0);
     if (n == -2) n = 5 + static_cast<int>(ops + 4 < f.code.size() ? f.code[ops + 4] + 1 : 0);
+    if (n == -3) n = 22 + static_cast<int>(ops + 21 < f.code.size() ? f.code[ops + 21] + 1 : 0);
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
     for (size_t k = 0; k < static_cast<size_t>(n) && ops + k < f.code.size(); ++k) {

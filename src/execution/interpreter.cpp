@@ -6,9 +6,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #ifdef HM_OPSTATS
-#include <cstdio>
 #include <unordered_map>
 #include <vector>
 #endif
@@ -315,6 +316,26 @@ L_BrTableAddImm : {
   fp[pc[2]] = i;
   uint32_t n = pc[6];
   HM_JUMP(7 + std::min(i, n));
+  NEXT();
+}
+L_BrTableLookup : {
+  // Words: 2-8 the I32AndShlImm (t, a, mask, dst, shift), 11-16 the I32LoadAddImm (sum, a,
+  // imm, dst, offset), 19-23 the BrTableAddImm (sum, a, imm, count), 24- the targets.
+  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
+  fp[pc[2]] = t;
+  const uint32_t scaled = t << (pc[7] & 31);
+  fp[pc[6]] = scaled;
+  const uint32_t sum = scaled + pc[13];
+  fp[pc[11]] = sum;
+  const uint64_t ea = static_cast<uint64_t>(sum) + pc[16];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  uint32_t v;
+  std::memcpy(&v, mem_base + ea, 4);
+  fp[pc[15]] = v;
+  const uint32_t i = v + pc[21];
+  fp[pc[19]] = i;
+  const uint32_t n = pc[23];
+  HM_JUMP(24 + std::min(i, n));
   NEXT();
 }
 L_I32ShrUAndImm : {
@@ -912,6 +933,12 @@ const void* const* handler_addresses() noexcept {
   static const void* const* table = [] {
     const void* const* t = nullptr;
     execute(nullptr, nullptr, nullptr, &t);
+    // For profiling: with HM_PRINT_HANDLERS=1 (and ASLR off: setarch -R), sampled addresses
+    // from `perf script` can be attributed to instructions.
+    if (const char* e = std::getenv("HM_PRINT_HANDLERS"); e && *e == '1') {
+      for (size_t i = 0; i < static_cast<size_t>(Op::Count); ++i)
+        std::fprintf(stderr, "handler %p %s\n", t[i], op_name(i));
+    }
     return t;
   }();
   return table;

@@ -230,6 +230,29 @@ class FunctionCompiler {
     set_handler(last_op_pos_, fused);
     last_op_ = fused;
   }
+  // The BrTableAddImm just emitted, when its index was loaded from a table indexed by
+  // (x & mask) << shift, becomes one BrTableLookup with the two instructions before it.
+  void fuse_table_lookup() {
+    const size_t n = insts_.size();
+    if (!live() || n < 3) return;
+    const Inst& shl = insts_[n - 3];
+    const Inst& load = insts_[n - 2];
+    const Inst& table = insts_[n - 1];
+    if (shl.op != Op::I32AndShlImm || load.op != Op::I32LoadAddImm ||
+        table.op != Op::BrTableAddImm || shl.pos + kHandlerWords + 7 != load.pos ||
+        load.pos + kHandlerWords + 6 != table.pos ||
+        (label_pc_ != UINT32_MAX && label_pc_ > shl.pos))
+      return;
+    const uint32_t b = shl.pos;
+    if (code_[b + 12] != code_[b + 6] || code_[b + 20] != code_[b + 15]) return;
+    std::memcpy(&code_[b], &handlers_[static_cast<size_t>(Op::BrTableLookup)],
+                kHandlerWords * sizeof(uint32_t));
+    insts_.resize(n - 2);
+    insts_.back().op = Op::BrTableLookup;
+    last_op_ = Op::BrTableLookup;
+    last_op_pos_ = b;
+    prev_op_ = Op::Count;
+  }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
     if (t == ValType::I32 || t == ValType::F32) {
       op(Op::Const32);

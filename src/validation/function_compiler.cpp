@@ -319,6 +319,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
         // The index was just computed as a + imm (a switch on a shifted range): one
         // instruction does both.
         fuse_last(Op::BrTableAddImm);
+        fuse_table_lookup();
       } else {
         op(Op::BrTable);
         word(index.slot);
@@ -510,7 +511,7 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
         break;
       }
       if (single_target_branch(op) || op == Op::BrTable || op == Op::BrTableAddImm ||
-          op == Op::Unreachable)
+          op == Op::BrTableLookup || op == Op::Unreachable)
         break;
     }
   }
@@ -536,8 +537,9 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     const uint32_t pos = insts_[k].pos, len = end_of(k) - pos;
     if (single_target_branch(op)) {
       relocs.push_back({new_pos[k] + len - 1, target_of(pos + len - 1)});
-    } else if (op == Op::BrTable || op == Op::BrTableAddImm) {
-      const uint32_t first = kHandlerWords + (op == Op::BrTable ? 2 : 5);
+    } else if (op == Op::BrTable || op == Op::BrTableAddImm || op == Op::BrTableLookup) {
+      const uint32_t first =
+          kHandlerWords + (op == Op::BrTable ? 2 : op == Op::BrTableAddImm ? 5 : 22);
       for (uint32_t w = first; w < len; ++w) relocs.push_back({new_pos[k] + w, target_of(pos + w)});
     }
   };
