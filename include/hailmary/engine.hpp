@@ -23,6 +23,10 @@ struct EngineConfig {
   uint64_t max_memory_pages = 65536;
   /// Upper bound on any table's element count.
   uint64_t max_table_elements = 10'000'000;
+  /// Translate every function body to the interpreter's code when a module is loaded. By
+  /// default a body is only validated at load and translated on the function's first call,
+  /// so loading is faster and functions never called cost nothing.
+  bool eager_translation = false;
 };
 
 /// Shared by every store and module; cheap to copy (reference semantics). Thread-safe.

@@ -14,6 +14,7 @@
 namespace hailmary::detail {
 
 struct CompiledFunc;  // execution/code.hpp
+struct ModuleCode;    // validation/function_compiler.hpp
 
 /// A constant expression of WebAssembly 2.0: exactly one instruction before `end`.
 struct ConstExpr {
@@ -140,8 +141,9 @@ struct ModuleData {
   /// id), so call_indirect compares one integer. Filled by Module::from_bytes.
   std::vector<uint32_t> type_ids;
 
-  /// Filled by validation: executable code of each defined function, same order as `bodies`.
-  std::vector<std::unique_ptr<CompiledFunc>> code;
+  /// Filled by validation: the executable code of the defined functions, translated at load
+  /// (eager) or on each function's first call (lazy), and shared by every instance.
+  std::unique_ptr<ModuleCode> code;
 
   ModuleData();
   ~ModuleData();

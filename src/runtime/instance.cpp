@@ -8,6 +8,7 @@
 #include "execution/interpreter.hpp"
 #include "hailmary/linker.hpp"
 #include "runtime/store.hpp"
+#include "validation/function_compiler.hpp"
 
 namespace hailmary {
 
@@ -120,7 +121,7 @@ Result<Instance> Linker::instantiate(const Module& module) const {
     f->type = &s.engine.data().type_of(f->type_id);
     f->store = &s;
     f->instance = &inst;
-    f->code = m.code[i].get();
+    f->code = m.code->current(i);  // translated, or a placeholder until the first call
     f->func_index = m.imported_funcs + i;
     inst.funcs.push_back(f.get());
     s.funcs.push_back(std::move(f));

@@ -1,6 +1,8 @@
 // Module: decode, validate, compile.
 #include <fstream>
 #include <iterator>
+#include <new>
+#include <string>
 
 #include "binary/decoder.hpp"
 #include "execution/code.hpp"
@@ -35,9 +37,24 @@ ExternType extern_type_of(const ModuleData& m, ExternKind kind, uint32_t index) 
   }
   return t;
 }
-const CompiledFunc* translate_lazily(StoreData&, FuncInst* f) noexcept {
-  // Every body is translated at load for now, so no FuncInst holds a placeholder yet.
-  return f->code;
+const CompiledFunc* translate_lazily(StoreData& store, FuncInst* f) noexcept {
+  const ModuleData& m = *f->instance->mod;
+  const uint32_t defined = f->func_index - m.imported_funcs;
+  try {
+    auto code = translate_function(m, defined);
+    if (!code) {
+      Error e = std::move(code).error();
+      e.with_context("translating function " + std::to_string(f->func_index));
+      store.pending_error = std::move(e);
+      return nullptr;
+    }
+    f->code = *code;
+    return *code;
+  } catch (const std::bad_alloc&) {
+    store.pending_error = Error(ErrorKind::Instantiate, "out of memory translating function " +
+                                                            std::to_string(f->func_index));
+    return nullptr;
+  }
 }
 }  // namespace detail
 
@@ -46,7 +63,8 @@ Result<Module> Module::from_bytes(const Engine& engine, std::span<const uint8_t>
   data->bytes.assign(bytes.begin(), bytes.end());
   if (auto r = detail::decode_module(*data); !r) return std::move(r).error();
   if (auto r = detail::validate_module_level(*data); !r) return std::move(r).error();
-  if (auto r = detail::compile_module(*data); !r) return std::move(r).error();
+  if (auto r = detail::compile_module(*data, engine.config().eager_translation); !r)
+    return std::move(r).error();
   data->type_ids.reserve(data->types.size());
   for (const FuncType& t : data->types) data->type_ids.push_back(engine.data().intern(t));
   return Module(std::move(data));

@@ -597,24 +597,4 @@ Result<void> validate_function(const ModuleData& module, uint32_t defined_index)
   return {};
 }
 
-Result<void> compile_module(ModuleData& module) {
-  module.code.clear();
-  module.code.reserve(module.bodies.size());
-  static const bool dump = std::getenv("HM_DISASSEMBLE") != nullptr;
-  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
-    auto f = compile_function(module, i);
-    if (!f) {
-      if (f.error().kind() == ErrorKind::Invalid) {
-        if (auto syntax = scan_bodies_syntax(module); !syntax) return syntax;
-      }
-      return std::move(f).error();
-    }
-    if (dump) {
-      std::fprintf(stderr, "func %u:\n%s", module.imported_funcs + i, disassemble(**f).c_str());
-    }
-    module.code.push_back(std::move(*f));
-  }
-  return {};
-}
-
 }  // namespace hailmary::detail
