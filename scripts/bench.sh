@@ -20,6 +20,7 @@
 #   HM_BENCH_RUNS          runs per workload and engine, best one kept (default 3)
 #   HM_NODE                node executable for the V8 column (default: node on PATH; none: off)
 #   HM_NODE_SECONDS        timed seconds per V8 micro-benchmark (default 0.5)
+#   HM_NODE_CLOCK          cpu (default) or wall: how V8 is timed (see bench/node/timing.mjs)
 #   HM_SHARED_DIR          folder holding workloads/ (default ../shared, as in CMake)
 #
 # Convention for bench binaries (how a new benchmark joins the table)

@@ -1,17 +1,21 @@
-// Timing shared by the V8 harnesses: wall time (performance.now) of batches of calls, the
-// median batch, after a warm-up long enough for V8 to tier the wasm code up (Liftoff ->
-// TurboFan). Wall, not CPU time as on the Hail Mary side: V8 runs GC and compiler threads
-// beside the main one, and process.cpuUsage() counts them all. The median of about ten batches
-// keeps other processes' turns on a busy machine out of the figure.
+// Timing shared by the V8 harnesses: the median over about ten batches of calls, after a
+// warm-up long enough for V8 to tier the wasm code up (Liftoff -> TurboFan).
 //   HM_NODE_SECONDS   total timed seconds per case (default 0.5)
+//   HM_NODE_CLOCK     cpu (default): process CPU time, like the CPU time measured on the Hail
+//                     Mary side; it leaves out other processes' turns on a busy machine but
+//                     includes V8's GC and compiler threads (after the warm-up they are mostly
+//                     idle). wall: performance.now(), right on an idle machine only.
 
 const budget = Number(process.env.HM_NODE_SECONDS ?? 0.5);
+const wall = process.env.HM_NODE_CLOCK === 'wall';
 
 function seconds() {
-  return performance.now() / 1e3;
+  if (wall) return performance.now() / 1e3;
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
-/// Seconds per call of fn(): the median over batches of the per-call wall time.
+/// Seconds per call of fn(): the median over batches of the per-call time.
 export function measure(fn) {
   // Warm-up, which also sizes a batch at about a tenth of the budget.
   let calls = 0;
