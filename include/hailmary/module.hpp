@@ -48,6 +48,8 @@ class Module {
 
  private:
   explicit Module(std::shared_ptr<const detail::ModuleData> data) : data_(std::move(data)) {}
+  /// from_bytes without the copy.
+  static Result<Module> from_vector(const Engine& engine, std::vector<uint8_t> bytes);
   std::shared_ptr<const detail::ModuleData> data_;
 };
 

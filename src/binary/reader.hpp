@@ -75,12 +75,22 @@ class Reader {
     return v;
   }
 
-  uint32_t u32() { return static_cast<uint32_t>(leb_unsigned(32)); }
-  uint64_t u64() { return leb_unsigned(64); }
-  int32_t s32() { return static_cast<int32_t>(leb_signed(32)); }
-  int64_t s64() { return leb_signed(64); }
+  // LEB128: most values fit one byte (opcode immediates, local indices, small constants), so
+  // that case is inline and the general loop is a call.
+  uint32_t u32() {
+    if (pos_ < end_ && data_[pos_] < 0x80) [[likely]]
+      return data_[pos_++];
+    return static_cast<uint32_t>(leb_unsigned(32));
+  }
+  uint64_t u64() {
+    if (pos_ < end_ && data_[pos_] < 0x80) [[likely]]
+      return data_[pos_++];
+    return leb_unsigned(64);
+  }
+  int32_t s32() { return static_cast<int32_t>(s_any(32)); }
+  int64_t s64() { return s_any(64); }
   /// The signed 33-bit block type index.
-  int64_t s33() { return leb_signed(33); }
+  int64_t s33() { return s_any(33); }
 
   /// Skip `n` bytes; fails with "unexpected end" if fewer remain.
   bool skip(uint64_t n) {
@@ -96,7 +106,14 @@ class Reader {
   std::string name();
 
  private:
-  uint64_t leb_unsigned(unsigned bits) {
+  int64_t s_any(unsigned bits) {
+    if (pos_ < end_ && data_[pos_] < 0x80) [[likely]] {
+      // One byte: 7 bits, sign-extended from bit 6.
+      return static_cast<int8_t>(static_cast<uint8_t>(data_[pos_++] << 1)) >> 1;
+    }
+    return leb_signed(bits);
+  }
+  [[gnu::noinline]] uint64_t leb_unsigned(unsigned bits) {
     uint64_t result = 0;
     unsigned shift = 0;
     const uint64_t start = pos_;
@@ -128,7 +145,7 @@ class Reader {
     }
   }
 
-  int64_t leb_signed(unsigned bits) {
+  [[gnu::noinline]] int64_t leb_signed(unsigned bits) {
     int64_t result = 0;
     unsigned shift = 0;
     const uint64_t start = pos_;
