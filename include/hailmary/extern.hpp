@@ -36,8 +36,9 @@ using HostFunction = std::function<Result<void>(Caller& caller, std::span<const 
                                                 std::span<Value> results)>;
 
 /// The low-level host-function ABI the typed FFI is built on: `slots` holds the parameters as
-/// raw 64-bit values on entry and receives the results (starting at slots[0]). Return false
-/// after calling caller.fail(...) to trap.
+/// raw 64-bit values on entry and receives the results (starting at slots[0]). An i32 or f32
+/// is the low 32 bits of its slot; the upper 32 bits are unspecified (read it as uint32_t).
+/// Return false after calling caller.fail(...) to trap.
 using RawHostFunction = bool (*)(Caller& caller, uint64_t* slots, void* env);
 
 class Func {
@@ -55,7 +56,8 @@ class Func {
   Result<std::vector<Value>> call(std::span<const Value> args) const;
   Result<void> call(std::span<const Value> args, std::span<Value> results) const;
   /// The raw call ABI (no type checks): `slots` holds max(params, results) 64-bit values,
-  /// parameters on entry, results on return.
+  /// parameters on entry, results on return (an i32 or f32 result is the low 32 bits of its
+  /// slot; the upper bits are unspecified).
   Result<void> call_raw(uint64_t* slots) const;
 
   detail::FuncInst* inst() const noexcept { return inst_; }

@@ -34,8 +34,12 @@ class Value {
     return Value(ValType::FuncRef, reinterpret_cast<uintptr_t>(func));
   }
   static Value null(ValType ref_type) { return Value(ref_type, 0); }
-  /// From the raw 64-bit slot representation used by the interpreter.
-  static Value from_bits(ValType type, uint64_t bits) { return Value(type, bits); }
+  /// From the raw 64-bit slot representation used by the interpreter (where the upper half of
+  /// a 32-bit value's slot is unspecified).
+  static Value from_bits(ValType type, uint64_t bits) {
+    const bool narrow = type == ValType::I32 || type == ValType::F32;
+    return Value(type, narrow ? static_cast<uint32_t>(bits) : bits);
+  }
 
   ValType type() const noexcept { return type_; }
   int32_t i32() const noexcept { return static_cast<int32_t>(static_cast<uint32_t>(bits_)); }

@@ -634,6 +634,21 @@ class FunctionCompiler {
   bool load(Op o, ValType result, uint32_t align);
   bool store(Op o, ValType value, uint32_t align);
   bool unop(Op o, ValType in, ValType out) {
+    if (o == Op::I32WrapI64 || o == Op::I32ReinterpretF32 || o == Op::F32ReinterpretI32 ||
+        o == Op::I64ReinterpretF64 || o == Op::F64ReinterpretI64) {
+      // The same bits in the same slot: a 32-bit value is read as its slot's low half, so a
+      // wrap or reinterpret is only a new type for the stack entry, no instruction.
+      Operand a = pop_raw(in);
+      if (a.is_const()) {
+        const bool narrow = out == ValType::I32 || out == ValType::F32;
+        push_const(out, narrow ? static_cast<uint32_t>(a.imm) : a.imm);
+      } else if (a.deferred) {
+        push_deferred(out, a.slot);
+      } else {
+        push(out);  // a's own position: the same slot
+      }
+      return true;
+    }
     Operand a = pop(in);
     uint32_t dst = push(out);
     op_dst(o, dst);
