@@ -43,6 +43,14 @@ namespace hailmary::detail {
   X(BrIfAddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target: branch if t != c */            \
   X(BrIfAddImmNeLoop, 6)                                                                    \
   X(BrIfAddImmNeImmLoop, 7)                                                                 \
+  X(BrIfI64AddImmNe, 6)     /* the same for i64: t, a, k lo, hi, b, target */                \
+  X(BrIfI64AddImmNeImm, 7)  /* t, a, k lo, hi, c lo, hi, target */                           \
+  X(BrIfI64AddImmNeLoop, 6)                                                                 \
+  X(BrIfI64AddImmNeImmLoop, 7)                                                              \
+  X(BrIfLoad8U, 4)         /* dst, addr, offset, target: dst = load8_u; branch if != 0 */     \
+  X(BrUnlessLoad8U, 4)                                                                      \
+  X(BrIfLoad8UAddImm, 7)   /* sum, a, imm lo, hi, dst, offset, target: the same at a+imm */   \
+  X(BrUnlessLoad8UAddImm, 7)                                                                \
   X(BrIfAddImm, 5) /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */            \
   X(BrUnlessAddImm, 5)                                                                      \
   X(BrIfAddImmLoop, 5)                                                                      \

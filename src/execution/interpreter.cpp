@@ -433,6 +433,44 @@ L_I32ShrUXor : {
   HM_BR_ADD_NE(BrIfAddImmNeLoop, static_cast<uint32_t>(fp[pc[6]]), 7, HM_CHECK_INTERRUPT())
   HM_BR_ADD_NE(BrIfAddImmNeImmLoop, pc[6], 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD_NE
+#define HM_BR_ADD64_NE(name, bound, target_word, check)                  \
+  L_##name : {                                                          \
+    const uint64_t v = fp[pc[3]] + (pc[4] | (uint64_t{pc[5]} << 32));   \
+    fp[pc[2]] = v;                                                      \
+    if (v != (bound)) {                                                 \
+      check;                                                            \
+      HM_JUMP(target_word);                                             \
+    } else {                                                            \
+      pc += (target_word) + 1;                                          \
+    }                                                                   \
+    NEXT();                                                             \
+  }
+  HM_BR_ADD64_NE(BrIfI64AddImmNe, fp[pc[6]], 7, (void)0)
+  HM_BR_ADD64_NE(BrIfI64AddImmNeImm, pc[6] | (uint64_t{pc[7]} << 32), 8, (void)0)
+  HM_BR_ADD64_NE(BrIfI64AddImmNeLoop, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
+  HM_BR_ADD64_NE(BrIfI64AddImmNeImmLoop, pc[6] | (uint64_t{pc[7]} << 32), 8, HM_CHECK_INTERRUPT())
+#undef HM_BR_ADD64_NE
+  // A byte flag loaded and tested: `if (p[i])`, `while (*s)`.
+#define HM_BR_LOAD8U(name, addr, dst, offset_word, target_word, test) \
+  L_##name : {                                                       \
+    const uint64_t ea = static_cast<uint64_t>(addr) + pc[offset_word]; \
+    if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);        \
+    const uint32_t v = mem_base[ea];                                 \
+    fp[pc[dst]] = v;                                                 \
+    if (test) {                                                      \
+      HM_JUMP(target_word);                                          \
+    } else {                                                         \
+      pc += (target_word) + 1;                                       \
+    }                                                                \
+    NEXT();                                                          \
+  }
+  HM_BR_LOAD8U(BrIfLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v != 0)
+  HM_BR_LOAD8U(BrUnlessLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v == 0)
+  HM_BR_LOAD8U(BrIfLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7, 8,
+               v != 0)
+  HM_BR_LOAD8U(BrUnlessLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6,
+               7, 8, v == 0)
+#undef HM_BR_LOAD8U
 #define HM_BR_ADD_IMM(name, test, check)                         \
   L_##name : {                                                   \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \

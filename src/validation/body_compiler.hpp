@@ -92,6 +92,10 @@ inline Op loop_variant(Op op) {
       return Op::BrIfAddImmNeLoop;
     case Op::BrIfAddImmNeImm:
       return Op::BrIfAddImmNeImmLoop;
+    case Op::BrIfI64AddImmNe:
+      return Op::BrIfI64AddImmNeLoop;
+    case Op::BrIfI64AddImmNeImm:
+      return Op::BrIfI64AddImmNeImmLoop;
 #define HM_X(T, name)               \
   case Op::BrIf##T##name:           \
     return Op::BrIf##T##name##Loop; \
@@ -330,6 +334,14 @@ class FunctionCompiler {
       fuse_last(when ? Op::BrIfAndImm : Op::BrUnlessAndImm);
       return;
     }
+    if (p.op == Op::Count && (last_is(Op::I32Load8U, 3, cond_slot) ||
+                              last_is(Op::I32Load8UAddImm, 6, cond_slot, 4))) {
+      // A byte flag loaded and tested: one instruction.
+      const bool add = last_op_ == Op::I32Load8UAddImm;
+      fuse_last(add ? (when ? Op::BrIfLoad8UAddImm : Op::BrUnlessLoad8UAddImm)
+                    : (when ? Op::BrIfLoad8U : Op::BrUnlessLoad8U));
+      return;
+    }
     if (p.op == Op::Count) {
       op(when ? Op::BrIf : Op::BrUnless);
       word(cond_slot);
@@ -345,6 +357,13 @@ class FunctionCompiler {
       fuse_last(cmp == Op::I32Ne ? Op::BrIfAddImmNe : Op::BrIfAddImmNeImm);
       code_.push_back(p.b_or_imm_lo);
       if (cmp == Op::I32NeImm) code_.push_back(p.imm_hi);
+      return;
+    }
+    if ((cmp == Op::I64Ne || cmp == Op::I64NeImm) && last_is(Op::I64AddImm, 4, p.a)) {
+      // The same for a 64-bit induction variable.
+      fuse_last(cmp == Op::I64Ne ? Op::BrIfI64AddImmNe : Op::BrIfI64AddImmNeImm);
+      code_.push_back(p.b_or_imm_lo);
+      if (cmp == Op::I64NeImm) code_.push_back(p.imm_hi);
       return;
     }
     if (cmp == Op::I32Eq || cmp == Op::I32Ne) {

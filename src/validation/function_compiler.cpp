@@ -452,6 +452,14 @@ bool single_target_branch(Op op) {
     case Op::BrIfAddImmNeImm:
     case Op::BrIfAddImmNeLoop:
     case Op::BrIfAddImmNeImmLoop:
+    case Op::BrIfI64AddImmNe:
+    case Op::BrIfI64AddImmNeImm:
+    case Op::BrIfI64AddImmNeLoop:
+    case Op::BrIfI64AddImmNeImmLoop:
+    case Op::BrIfLoad8U:
+    case Op::BrUnlessLoad8U:
+    case Op::BrIfLoad8UAddImm:
+    case Op::BrUnlessLoad8UAddImm:
 #define HM_X(T, name)           \
   case Op::BrIf##T##name:       \
   case Op::BrIf##T##name##Imm:  \
