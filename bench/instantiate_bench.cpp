@@ -8,8 +8,9 @@
 //   translate         Module::from_bytes with EngineConfig::eager_translation: decode,
 //                     validation and translation of every body; MB/s of code section
 //
-// Besides Google Benchmark's output, prints a summary table (and writes it as Markdown to
-// --hm_table_out=FILE), where "translation only" is the code size over (translate - validate).
+// Besides Google Benchmark's output, prints a summary table, where "translation only" is the
+// code size over (translate - validate), and writes its rows of the suite's combined table to
+// --hm_table_out=FILE (bench/report.hpp, scripts/bench.sh).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -23,6 +24,7 @@
 
 #include "hailmary/hailmary.hpp"
 #include "hailmary/wasi.hpp"
+#include "report.hpp"
 
 namespace {
 
@@ -112,38 +114,17 @@ void BM_Load(benchmark::State& state, const Case* c, bool eager) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c->code_bytes));
 }
 
-/// Keeps the CPU time per iteration of every run (the median with repetitions).
-class Collector : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      const double s = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
-      const std::string name = run.run_name.str();
-      if (run.run_type == Run::RT_Iteration) {
-        if (!median_.contains(name)) seconds_[name] = s;
-      } else if (run.aggregate_name == "median") {
-        median_[name] = true;
-        seconds_[name] = s;
-      }
-    }
-  }
-  std::optional<double> seconds(const std::string& name) const {
-    auto it = seconds_.find(name);
-    if (it == seconds_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::map<std::string, double> seconds_;
-  std::map<std::string, bool> median_;
-};
-
 std::string ms(std::optional<double> s) {
-  if (!s) return "—";
+  return s ? hm_bench::format_time(*s) : "—";
+}
+
+std::string size_of(uint64_t bytes) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f ms", *s * 1e3);
+  if (bytes < 10000) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f KB", static_cast<double>(bytes) / 1e3);
+  }
   return buf;
 }
 
@@ -154,14 +135,13 @@ std::string mbps(uint64_t bytes, std::optional<double> s) {
   return buf;
 }
 
-std::string table(const Collector& results) {
+std::string table(const hm_bench::Collector& results) {
   std::string out =
       "| module | code | load+instantiate (lazy) | validation | eager load (all translated) | "
       "translation only |\n"
       "|---|---:|---:|---:|---:|---:|\n";
   for (const Case& c : cases()) {
-    char size[32];
-    std::snprintf(size, sizeof size, "%.0f KB", static_cast<double>(c.code_bytes) / 1e3);
+    const std::string size = size_of(c.code_bytes);
     if (!c.skipped.empty()) {
       out += "| " + c.name + " | skipped: " + c.skipped + " | | | | |\n";
       continue;
@@ -178,19 +158,42 @@ std::string table(const Collector& results) {
   return out;
 }
 
+/// This binary's rows of the suite's combined table (scripts/bench.sh): six cells, no native
+/// figure for a load; a V8 time where V8.json has "instantiate/<module>".
+std::string suite_rows(const hm_bench::Collector& results,
+                       const std::map<std::string, double>& v8) {
+  std::string out = "| **instantiation (load + instantiate; lazy translation)** | | | | | |\n";
+  for (const Case& c : cases()) {
+    const std::string size = size_of(c.code_bytes);
+    const std::string what = c.name + " (" + size + " of code)";
+    if (!c.skipped.empty()) {
+      out += "| " + c.name + ": skipped, " + c.skipped + " | — | — | — | — | — |\n";
+      continue;
+    }
+    auto it = v8.find("instantiate/" + c.name);
+    const std::string v8_cell = it == v8.end() ? "—" : ms(it->second);
+    out += "| " + what + " | " + ms(results.seconds("instantiate/" + c.name)) + " | — | — | " +
+           v8_cell + " | — |\n";
+  }
+  for (const Case& c : cases()) {
+    if (!c.skipped.empty() || c.code_bytes < 100000) continue;
+    auto validate = results.seconds("validate/" + c.name);
+    auto translate = results.seconds("translate/" + c.name);
+    std::optional<double> only;
+    if (validate && translate && *translate > *validate) only = *translate - *validate;
+    out += "| " + c.name + ": validation (load, lazy) | " + mbps(c.code_bytes, validate) +
+           " | — | — | — | — |\n";
+    out += "| " + c.name + ": translation of every body (eager load − lazy load) | " +
+           mbps(c.code_bytes, only) + " | — | — | — | — |\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string table_out;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--hm_table_out=", 15) == 0) {
-      table_out = argv[i] + 15;
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  int n = static_cast<int>(args.size());
+  hm_bench::Flags flags = hm_bench::parse_flags(argc, argv);
+  int n = static_cast<int>(flags.rest.size());
 
 #ifdef HM_BENCH_WASM_FIB
   add_case("small (fib kernel)", HM_BENCH_WASM_FIB, false, "not built");
@@ -214,17 +217,14 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond);
   }
 
-  benchmark::Initialize(&n, args.data());
-  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
-  Collector collector;
+  benchmark::Initialize(&n, flags.rest.data());
+  if (benchmark::ReportUnrecognizedArguments(n, flags.rest.data())) return 1;
+  hm_bench::Collector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
 
-  const std::string t = table(collector);
-  std::printf("\n%s", t.c_str());
-  if (!table_out.empty()) {
-    std::ofstream out(table_out);
-    out << t;
-  }
+  std::printf("\n%s", table(collector).c_str());
+  const std::string rows = suite_rows(collector, hm_bench::read_flat_json(flags.v8_json));
+  if (!flags.table_out.empty()) std::ofstream(flags.table_out) << rows;
   return 0;
 }
