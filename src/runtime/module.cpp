@@ -75,12 +75,13 @@ Result<Module> Module::from_vector(const Engine& engine, std::vector<uint8_t> by
 }
 
 Result<Module> Module::from_file(const Engine& engine, const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorKind::Io, path.string() + ": cannot open file");
   // One read of the whole file (a stream iterator goes byte by byte: 15M instructions for
   // 1 MB); a file whose size cannot be told (a pipe) is read in chunks.
   std::vector<uint8_t> bytes;
-  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
   if (size > 0) {
     bytes.resize(static_cast<size_t>(size));
     in.seekg(0);
@@ -89,6 +90,7 @@ Result<Module> Module::from_file(const Engine& engine, const std::filesystem::pa
   } else {
     in.clear();
     in.seekg(0);
+    in.clear();
     char chunk[65536];
     while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
       bytes.insert(bytes.end(), chunk, chunk + in.gcount());
