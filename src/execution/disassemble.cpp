@@ -87,6 +87,8 @@ std::string disassemble(const CompiledFunc& f) {
     if (n == -1) n = 2 + static_cast<int>(ops + 1 < f.code.size() ? f.code[ops + 1] + 1 : 0);
     if (n == -2) n = 5 + static_cast<int>(ops + 4 < f.code.size() ? f.code[ops + 4] + 1 : 0);
     if (n == -3) n = 22 + static_cast<int>(ops + 21 < f.code.size() ? f.code[ops + 21] + 1 : 0);
+    if (n == -4) n = 10 + static_cast<int>(ops + 9 < f.code.size() ? f.code[ops + 9] + 1 : 0);
+    if (n == -5) n = 16 + static_cast<int>(ops + 15 < f.code.size() ? f.code[ops + 15] + 1 : 0);
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
     for (size_t k = 0; k < static_cast<size_t>(n) && ops + k < f.code.size(); ++k) {

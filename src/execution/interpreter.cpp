@@ -338,6 +338,34 @@ L_BrTableLookup : {
   HM_JUMP(24 + std::min(i, n));
   NEXT();
 }
+L_BrTableLoad8U : {
+  // Words: 2-4 the I32Load8U (dst, addr, offset), 7-11 the BrTableAddImm (sum, a, imm,
+  // count), 12- the targets.
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  const uint32_t v = mem_base[ea];
+  fp[pc[2]] = v;
+  const uint32_t i = v + pc[9];
+  fp[pc[7]] = i;
+  const uint32_t n = pc[11];
+  HM_JUMP(12 + std::min(i, n));
+  NEXT();
+}
+L_BrTableLoad8UAnd : {
+  // Words: 2-4 the I32Load8U, 7-10 the I32AndImm (t, a, mask), 13-17 the BrTableAddImm,
+  // 18- the targets.
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  const uint32_t v = mem_base[ea];
+  fp[pc[2]] = v;
+  const uint32_t t = v & pc[9];
+  fp[pc[7]] = t;
+  const uint32_t i = t + pc[15];
+  fp[pc[13]] = i;
+  const uint32_t n = pc[17];
+  HM_JUMP(18 + std::min(i, n));
+  NEXT();
+}
 L_I32ShrUAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
   fp[pc[2]] = t;
@@ -433,17 +461,17 @@ L_I32ShrUXor : {
   HM_BR_ADD_NE(BrIfAddImmNeLoop, static_cast<uint32_t>(fp[pc[6]]), 7, HM_CHECK_INTERRUPT())
   HM_BR_ADD_NE(BrIfAddImmNeImmLoop, pc[6], 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD_NE
-#define HM_BR_ADD64_NE(name, bound, target_word, check)                  \
-  L_##name : {                                                          \
-    const uint64_t v = fp[pc[3]] + (pc[4] | (uint64_t{pc[5]} << 32));   \
-    fp[pc[2]] = v;                                                      \
-    if (v != (bound)) {                                                 \
-      check;                                                            \
-      HM_JUMP(target_word);                                             \
-    } else {                                                            \
-      pc += (target_word) + 1;                                          \
-    }                                                                   \
-    NEXT();                                                             \
+#define HM_BR_ADD64_NE(name, bound, target_word, check)               \
+  L_##name : {                                                        \
+    const uint64_t v = fp[pc[3]] + (pc[4] | (uint64_t{pc[5]} << 32)); \
+    fp[pc[2]] = v;                                                    \
+    if (v != (bound)) {                                               \
+      check;                                                          \
+      HM_JUMP(target_word);                                           \
+    } else {                                                          \
+      pc += (target_word) + 1;                                        \
+    }                                                                 \
+    NEXT();                                                           \
   }
   HM_BR_ADD64_NE(BrIfI64AddImmNe, fp[pc[6]], 7, (void)0)
   HM_BR_ADD64_NE(BrIfI64AddImmNeImm, pc[6] | (uint64_t{pc[7]} << 32), 8, (void)0)
@@ -451,25 +479,25 @@ L_I32ShrUXor : {
   HM_BR_ADD64_NE(BrIfI64AddImmNeImmLoop, pc[6] | (uint64_t{pc[7]} << 32), 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD64_NE
   // A byte flag loaded and tested: `if (p[i])`, `while (*s)`.
-#define HM_BR_LOAD8U(name, addr, dst, offset_word, target_word, test) \
-  L_##name : {                                                       \
+#define HM_BR_LOAD8U(name, addr, dst, offset_word, target_word, test)  \
+  L_##name : {                                                         \
     const uint64_t ea = static_cast<uint64_t>(addr) + pc[offset_word]; \
-    if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);        \
-    const uint32_t v = mem_base[ea];                                 \
-    fp[pc[dst]] = v;                                                 \
-    if (test) {                                                      \
-      HM_JUMP(target_word);                                          \
-    } else {                                                         \
-      pc += (target_word) + 1;                                       \
-    }                                                                \
-    NEXT();                                                          \
+    if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);          \
+    const uint32_t v = mem_base[ea];                                   \
+    fp[pc[dst]] = v;                                                   \
+    if (test) {                                                        \
+      HM_JUMP(target_word);                                            \
+    } else {                                                           \
+      pc += (target_word) + 1;                                         \
+    }                                                                  \
+    NEXT();                                                            \
   }
   HM_BR_LOAD8U(BrIfLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v != 0)
   HM_BR_LOAD8U(BrUnlessLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v == 0)
   HM_BR_LOAD8U(BrIfLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7, 8,
                v != 0)
-  HM_BR_LOAD8U(BrUnlessLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6,
-               7, 8, v == 0)
+  HM_BR_LOAD8U(BrUnlessLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7,
+               8, v == 0)
 #undef HM_BR_LOAD8U
 #define HM_BR_ADD_IMM(name, test, check)                         \
   L_##name : {                                                   \
@@ -540,18 +568,18 @@ L_GlobalSet:
 
 // Pushes the frame for wasm function `callee` (code `cf`, arguments at callee_fp) and
 // continues in it. One compare covers the call depth and a pending interrupt (call_limit).
-#define HM_ENTER_WASM(cf)                                                                      \
-  do {                                                                                         \
-    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||                               \
-        callee_fp + (cf)->frame_slots > s.stack_end) [[unlikely]]                              \
-      goto call_refused;                                                                       \
-    *frame++ = CallFrame{pc, fp, inst, callee};                                                \
-    fp = callee_fp;                                                                            \
-    /* Locals read before written start at zero; usually none or a few, so no memset. */      \
-    for (uint32_t i = (cf)->param_slots, e = (cf)->zero_end; i < e; ++i) {                     \
-      fp[i] = 0;                                                                               \
-      HM_SCALAR_LOOP(i);                                                                       \
-    }                                                                                          \
+#define HM_ENTER_WASM(cf)                                                                \
+  do {                                                                                   \
+    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||                         \
+        callee_fp + (cf)->frame_slots > s.stack_end) [[unlikely]]                        \
+      goto call_refused;                                                                 \
+    *frame++ = CallFrame{pc, fp, inst, callee};                                          \
+    fp = callee_fp;                                                                      \
+    /* Locals read before written start at zero; usually none or a few, so no memset. */ \
+    for (uint32_t i = (cf)->param_slots, e = (cf)->zero_end; i < e; ++i) {               \
+      fp[i] = 0;                                                                         \
+      HM_SCALAR_LOOP(i);                                                                 \
+    }                                                                                    \
   } while (0)
 
 L_CallDefined : {

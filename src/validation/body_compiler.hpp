@@ -51,11 +51,11 @@ inline Op negate_compare(Op op) {
   case Op::T##b##Imm:     \
     return Op::T##a##Imm;
     HM_NEG(I32, Eq, Ne)
-    HM_NEG(I32, LtS, GeS) HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS) HM_NEG(I32, GtU, LeU)
-        HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS)
-            HM_NEG(I64, GtU, LeU)
+    HM_NEG(I32, LtS, GeS)
+    HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS) HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne)
+        HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
-                default : return Op::Count;
+            default : return Op::Count;
   }
 }
 
@@ -234,28 +234,48 @@ class FunctionCompiler {
     set_handler(last_op_pos_, fused);
     last_op_ = fused;
   }
-  // The BrTableAddImm just emitted, when its index was loaded from a table indexed by
-  // (x & mask) << shift, becomes one BrTableLookup with the two instructions before it.
+  // The BrTableAddImm just emitted absorbs the instructions that computed its index when they
+  // are one of the common switch idioms (operand words stay where they were; the inner
+  // handler words go unused).
   void fuse_table_lookup() {
     const size_t n = insts_.size();
-    if (!live() || n < 3) return;
-    const Inst& shl = insts_[n - 3];
-    const Inst& load = insts_[n - 2];
-    const Inst& table = insts_[n - 1];
-    if (shl.op != Op::I32AndShlImm || load.op != Op::I32LoadAddImm ||
-        table.op != Op::BrTableAddImm || shl.pos + kHandlerWords + 7 != load.pos ||
-        load.pos + kHandlerWords + 6 != table.pos ||
-        (label_pc_ != UINT32_MAX && label_pc_ > shl.pos))
+    if (!live() || n < 2) return;
+    // The last one, two or three instructions become one: `len` of them starting at `b`.
+    auto fuse = [&](Op fused, size_t len) {
+      const uint32_t b = insts_[n - len].pos;
+      std::memcpy(&code_[b], &handlers_[static_cast<size_t>(fused)],
+                  kHandlerWords * sizeof(uint32_t));
+      insts_.resize(n - len + 1);
+      insts_.back().op = fused;
+      last_op_ = fused;
+      last_op_pos_ = b;
+      prev_op_ = Op::Count;
+    };
+    // Instruction n-k is `o` with `operands` words and ends where the next one starts, with
+    // no label after its start.
+    auto chain = [&](size_t k, Op o, uint32_t operands) {
+      return n >= k && insts_[n - k].op == o &&
+             insts_[n - k].pos + kHandlerWords + operands == insts_[n - k + 1].pos &&
+             (label_pc_ == UINT32_MAX || label_pc_ <= insts_[n - k].pos);
+    };
+    // A byte loaded and switched on (a type tag), maybe masked first.
+    if (chain(2, Op::I32Load8U, 3) &&
+        code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3]) {
+      fuse(Op::BrTableLoad8U, 2);
       return;
-    const uint32_t b = shl.pos;
-    if (code_[b + 12] != code_[b + 6] || code_[b + 20] != code_[b + 15]) return;
-    std::memcpy(&code_[b], &handlers_[static_cast<size_t>(Op::BrTableLookup)],
-                kHandlerWords * sizeof(uint32_t));
-    insts_.resize(n - 2);
-    insts_.back().op = Op::BrTableLookup;
-    last_op_ = Op::BrTableLookup;
-    last_op_pos_ = b;
-    prev_op_ = Op::Count;
+    }
+    if (chain(3, Op::I32Load8U, 3) && chain(2, Op::I32AndImm, 4) &&
+        code_[insts_[n - 3].pos + 2] == code_[insts_[n - 2].pos + 3] &&
+        code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3]) {
+      fuse(Op::BrTableLoad8UAnd, 3);
+      return;
+    }
+    // A switch on a value looked up in a table, clang's sparse switch.
+    if (chain(3, Op::I32AndShlImm, 7) && chain(2, Op::I32LoadAddImm, 6)) {
+      const uint32_t b = insts_[n - 3].pos;
+      if (code_[b + 12] == code_[b + 6] && code_[b + 20] == code_[b + 15])
+        fuse(Op::BrTableLookup, 3);
+    }
   }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
     if (t == ValType::I32 || t == ValType::F32) {
@@ -334,8 +354,8 @@ class FunctionCompiler {
       fuse_last(when ? Op::BrIfAndImm : Op::BrUnlessAndImm);
       return;
     }
-    if (p.op == Op::Count && (last_is(Op::I32Load8U, 3, cond_slot) ||
-                              last_is(Op::I32Load8UAddImm, 6, cond_slot, 4))) {
+    if (p.op == Op::Count &&
+        (last_is(Op::I32Load8U, 3, cond_slot) || last_is(Op::I32Load8UAddImm, 6, cond_slot, 4))) {
       // A byte flag loaded and tested: one instruction.
       const bool add = last_op_ == Op::I32Load8UAddImm;
       fuse_last(add ? (when ? Op::BrIfLoad8UAddImm : Op::BrUnlessLoad8UAddImm)

@@ -473,6 +473,24 @@ bool single_target_branch(Op op) {
   }
 }
 
+// Where the target words of a br_table form start (0: not a br_table).
+uint32_t first_table_word(Op op) {
+  switch (op) {
+    case Op::BrTable:
+      return kHandlerWords + 2;
+    case Op::BrTableAddImm:
+      return kHandlerWords + 5;
+    case Op::BrTableLookup:
+      return kHandlerWords + 22;
+    case Op::BrTableLoad8U:
+      return kHandlerWords + 10;
+    case Op::BrTableLoad8UAnd:
+      return kHandlerWords + 16;
+    default:
+      return 0;
+  }
+}
+
 // Instructions that end a tail worth copying: nothing after them runs in line.
 bool ends_tail(Op op) {
   return op == Op::Br || op == Op::BrLoop || op == Op::Return || op == Op::ReturnFrom;
@@ -518,9 +536,7 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
         }
         break;
       }
-      if (single_target_branch(op) || op == Op::BrTable || op == Op::BrTableAddImm ||
-          op == Op::BrTableLookup || op == Op::Unreachable)
-        break;
+      if (single_target_branch(op) || first_table_word(op) != 0 || op == Op::Unreachable) break;
     }
   }
   if (tail_of.empty()) return;
@@ -545,9 +561,7 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     const uint32_t pos = insts_[k].pos, len = end_of(k) - pos;
     if (single_target_branch(op)) {
       relocs.push_back({new_pos[k] + len - 1, target_of(pos + len - 1)});
-    } else if (op == Op::BrTable || op == Op::BrTableAddImm || op == Op::BrTableLookup) {
-      const uint32_t first =
-          kHandlerWords + (op == Op::BrTable ? 2 : op == Op::BrTableAddImm ? 5 : 22);
+    } else if (const uint32_t first = first_table_word(op)) {
       for (uint32_t w = first; w < len; ++w) relocs.push_back({new_pos[k] + w, target_of(pos + w)});
     }
   };

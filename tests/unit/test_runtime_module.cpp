@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hailmary/hailmary.hpp"
@@ -179,6 +180,59 @@ TEST(ModuleApi, DeclaredLocalsReadBeforeWriteAreZero) {
   EXPECT_TRUE(returns(call(*instance, "far_local", {i32(0)}), {i64(0)}));
   EXPECT_TRUE(returns(call(*instance, "far_local", {i32(1)}), {i64(1)}));
   EXPECT_TRUE(returns(call(*instance, "straight", {i32(42)}), {i64(42)}));
+}
+
+// wat/fused.wat is written in the shapes the translator turns into single instructions
+// (switch on a loaded byte or a looked-up index, byte-flag branches, 64-bit counted loops,
+// wraps and reinterprets that emit nothing): every path and the fused loads' traps.
+TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "fused");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto i32 = [](int32_t v) { return Value::i32(v); };
+  auto i64 = [](int64_t v) { return Value::i64(v); };
+  const std::pair<int32_t, int32_t> bytes[] = {{0, 20}, {1, 99}, {2, 10}, {3, 99}, {4, 30}};
+  for (auto [p, want] : bytes)
+    EXPECT_TRUE(returns(call(*instance, "switch_byte", {i32(p)}), {i32(want)})) << p;
+  EXPECT_TRUE(traps(call(*instance, "switch_byte", {i32(70000)}), TrapKind::MemoryOutOfBounds));
+  const std::pair<int32_t, int32_t> masked[] = {{0, 999}, {3, 999}, {4, 100}, {5, 200}};
+  for (auto [p, want] : masked)
+    EXPECT_TRUE(returns(call(*instance, "switch_masked_byte", {i32(p)}), {i32(want)})) << p;
+  EXPECT_TRUE(
+      traps(call(*instance, "switch_masked_byte", {i32(65536)}), TrapKind::MemoryOutOfBounds));
+  const std::pair<int32_t, int32_t> looked_up[] = {
+      {0, 2000}, {1, 1000}, {2, 3000}, {3, 3000}, {5, 1000}};
+  for (auto [x, want] : looked_up)
+    EXPECT_TRUE(returns(call(*instance, "switch_lookup", {i32(x)}), {i32(want)})) << x;
+  EXPECT_TRUE(returns(call(*instance, "count_flags", {i32(0), i32(5)}), {i32(3)}));
+  EXPECT_TRUE(returns(call(*instance, "count_flags", {i32(1), i32(3)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "count_flags", {i32(0), i32(0)}), {i32(0)}));
+  EXPECT_TRUE(
+      traps(call(*instance, "count_flags", {i32(65530), i32(65540)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "flag_or", {i32(65), i32(7), i32(8)}), {i32(7)}));
+  EXPECT_TRUE(returns(call(*instance, "flag_or", {i32(64), i32(7), i32(8)}), {i32(8)}));
+  EXPECT_TRUE(
+      traps(call(*instance, "flag_or", {i32(70000), i32(7), i32(8)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "sum64", {i64(0), i64(10)}), {i64(45)}));
+  EXPECT_TRUE(returns(call(*instance, "sum64", {i64(5), i64(5)}), {i64(0)}));
+  EXPECT_TRUE(returns(call(*instance, "sum64", {i64(-3), i64(3)}), {i64(-3)}));
+  EXPECT_TRUE(returns(call(*instance, "sum64", {i64(0x100000000), i64(0x100000003)}),
+                      {i64(3 * 0x100000000LL + 3)}));
+  EXPECT_TRUE(returns(call(*instance, "sum64_to_10", {i64(0)}), {i64(45)}));
+  EXPECT_TRUE(returns(call(*instance, "sum64_to_10", {i64(7)}), {i64(24)}));
+  EXPECT_TRUE(returns(call(*instance, "wrap_add", {i64(0x100000005)}), {i32(6)}));
+  EXPECT_TRUE(returns(call(*instance, "wrap_add", {i64(-1)}), {i32(0)}));
+  EXPECT_TRUE(returns(call(*instance, "wrap_result", {i64(0x123456789abcdef0)}),
+                      {i32(static_cast<int32_t>(0x9abcdef0u))}));
+  EXPECT_TRUE(returns(call(*instance, "wrap_eqz", {i64(0x100000000)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "wrap_eqz", {i64(0x100000001)}), {i32(0)}));
+  EXPECT_TRUE(returns(
+      call(*instance, "wrap_extend", {i64(static_cast<int64_t>(0xffffffff00000007))}), {i64(7)}));
+  EXPECT_TRUE(
+      returns(call(*instance, "reinterpret_roundtrip", {Value::f64(1.5)}), {Value::f64(1.5)}));
+  EXPECT_TRUE(returns(call(*instance, "wrap_global", {i64(0x700000009)}), {i32(9)}));
 }
 
 }  // namespace

@@ -1,0 +1,100 @@
+;; Instruction sequences the translator fuses into one instruction (switches on a loaded byte
+;; or a table lookup, byte-flag tests, 64-bit counted loops, wraps and reinterprets that emit
+;; nothing). Each export computes something checkable on every path, including traps from
+;; the fused loads.
+(module
+  (memory 1)
+  ;; Bytes 0..7: type tags; 16..31: a lookup table of case indices (i32s); 64..: flags.
+  (data (i32.const 0) "\02\00\01\45\03\44")
+  (data (i32.const 16) "\02\00\00\00\01\00\00\00\00\00\00\00\05\00\00\00")
+  (data (i32.const 64) "\00\01\00\01\01")
+
+  ;; switch (mem8[p] - 1) -> 10, 20, 30, or 99 for anything else (I32Load8U + BrTableAddImm).
+  (func (export "switch_byte") (param $p i32) (result i32)
+    (block $default
+      (block $c2
+        (block $c1
+          (block $c0
+            (br_table $c0 $c1 $c2 $default
+              (i32.add (i32.load8_u (local.get $p)) (i32.const -1))))
+          (return (i32.const 10)))
+        (return (i32.const 20)))
+      (return (i32.const 30)))
+    (i32.const 99))
+
+  ;; switch ((mem8[p] & 0x3f) - 3) (I32Load8U + I32AndImm + BrTableAddImm).
+  (func (export "switch_masked_byte") (param $p i32) (result i32)
+    (block $default
+      (block $c1
+        (block $c0
+          (br_table $c0 $c1 $default
+            (i32.add (i32.and (i32.load8_u (local.get $p)) (i32.const 0x3f)) (i32.const -3))))
+        (return (i32.const 100)))
+      (return (i32.const 200)))
+    (i32.const 999))
+
+  ;; switch (table[(x & 3) << 2] - 1), the table at 16 (clang's sparse-switch lowering).
+  (func (export "switch_lookup") (param $x i32) (result i32)
+    (block $default
+      (block $c1
+        (block $c0
+          (br_table $c0 $c1 $default
+            (i32.add
+              (i32.load (i32.add (i32.shl (i32.and (local.get $x) (i32.const 3)) (i32.const 2))
+                                 (i32.const 16)))
+              (i32.const -1))))
+        (return (i32.const 1000)))
+      (return (i32.const 2000)))
+    (i32.const 3000))
+
+  ;; Counts the set flags among bytes [64 + i, 64 + n) (load8_u at i + imm, then br_if).
+  (func (export "count_flags") (param $i i32) (param $n i32) (result i32)
+    (local $count i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $next (i32.eqz (i32.load8_u (i32.add (local.get $i) (i32.const 63)))))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (br $next)))
+    (local.get $count))
+
+  ;; The same with `if` on a byte flag (BrUnless form).
+  (func (export "flag_or") (param $p i32) (param $a i32) (param $b i32) (result i32)
+    (if (result i32) (i32.load8_u (local.get $p))
+      (then (local.get $a)) (else (local.get $b))))
+
+  ;; Sum of the i64 range [from, to) stepping by 1, with a 64-bit ne-terminated loop.
+  (func (export "sum64") (param $from i64) (param $to i64) (result i64)
+    (local $acc i64)
+    (if (i64.eq (local.get $from) (local.get $to)) (then (return (i64.const 0))))
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (local.get $from)))
+      (br_if $l (i64.ne (local.tee $from (i64.add (local.get $from) (i64.const 1)))
+                        (local.get $to))))
+    (local.get $acc))
+
+  ;; The same with an immediate bound of 10.
+  (func (export "sum64_to_10") (param $from i64) (result i64)
+    (local $acc i64)
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (local.get $from)))
+      (br_if $l (i64.ne (local.tee $from (i64.add (local.get $from) (i64.const 1)))
+                        (i64.const 10))))
+    (local.get $acc))
+
+  ;; Wraps and reinterprets: the low half must come out clean through every consumer.
+  (func (export "wrap_add") (param $x i64) (result i32)
+    (i32.add (i32.wrap_i64 (local.get $x)) (i32.const 1)))
+  (func (export "wrap_result") (param $x i64) (result i32)
+    (i32.wrap_i64 (local.get $x)))
+  (func (export "wrap_eqz") (param $x i64) (result i32)
+    (i32.eqz (i32.wrap_i64 (local.get $x))))
+  (func (export "wrap_extend") (param $x i64) (result i64)
+    (i64.extend_i32_u (i32.wrap_i64 (local.get $x))))
+  (func (export "reinterpret_roundtrip") (param $x f64) (result f64)
+    (f64.reinterpret_i64 (i64.add (i64.reinterpret_f64 (local.get $x)) (i64.const 0))))
+  (global $g (mut i32) (i32.const 0))
+  (func (export "wrap_global") (param $x i64) (result i32)
+    (global.set $g (i32.wrap_i64 (local.get $x)))
+    (global.get $g)))
