@@ -13,6 +13,9 @@ packages+=(clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm3
            libclang-rt-19-dev-wasm32)
 # Rust guests (the seed's guest) and wabt (wat2wasm, wast2json for the spec suite).
 packages+=(rustc libstd-rust-dev-wasm32 wabt)
+# tclsh makes SQLite's amalgamation for the instantiation benchmark's ~1 MB module
+# (bench/instantiate/build_sqlite_wasm.sh; the source comes from Debian's sqlite3 package).
+packages+=(tcl)
 # A second engine to cross-check guests. nodesource's nodejs may already be there under the same
 # package name; any `node` on PATH is good enough, so don't touch it.
 if ! command -v node >/dev/null 2>&1; then
