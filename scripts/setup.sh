@@ -2,7 +2,25 @@
 # Installs what Hail Mary needs to build, test and build its wasm guests on Debian 12 (bookworm).
 # Idempotent: when every package is already installed it runs no apt command at all, so CI on a
 # prepared machine pays only for a few dpkg-query calls.
+#   scripts/setup.sh           what building and testing need
+#   scripts/setup.sh --bench   also Debian's sqlite3 source package, for the benchmarks'
+#                              ~1 MB module (scripts/fetch-sqlite-source.sh)
 set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=false
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=true ;;
+    *) echo "setup.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+# The benchmark sources come last, once the packages are in place.
+fetch_bench_sources() {
+  if $bench; then
+    "$root"/scripts/fetch-sqlite-source.sh || echo "setup.sh: no SQLite source; its benchmark case will be skipped"
+  fi
+}
 
 # Host toolchain, test and bench libraries, CLI parser.
 packages=(build-essential cmake ninja-build g++ libgtest-dev libgmock-dev libbenchmark-dev
@@ -14,7 +32,7 @@ packages+=(clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm3
 # Rust guests (the seed's guest) and wabt (wat2wasm, wast2json for the spec suite).
 packages+=(rustc libstd-rust-dev-wasm32 wabt)
 # tclsh makes SQLite's amalgamation for the instantiation benchmark's ~1 MB module
-# (bench/instantiate/build_sqlite_wasm.sh; the source comes from Debian's sqlite3 package).
+# (bench/instantiate/build_sqlite_wasm.sh; `setup.sh --bench` fetches the sqlite3 source).
 packages+=(tcl)
 # A second engine to cross-check guests. nodesource's nodejs may already be there under the same
 # package name; any `node` on PATH is good enough, so don't touch it.
@@ -32,6 +50,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "setup.sh: all ${#packages[@]} packages present"
+  fetch_bench_sources
   exit 0
 fi
 
@@ -65,4 +84,5 @@ if ! $lists_fresh; then
   "${sudo[@]}" apt-get update -q
 fi
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fetch_bench_sources
 echo "setup.sh: done"
