@@ -63,7 +63,7 @@ if [[ $reps -gt 1 ]]; then
 fi
 
 if [[ "${HM_SKIP_SETUP:-0}" != 1 ]]; then
-  scripts/setup.sh
+  scripts/setup.sh --bench  # also the sqlite3 source for the ~1 MB module
 fi
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHM_BUILD_BENCH=ON >/dev/null
 extra_targets=$(ninja -C "$build" -t targets all | sed -n 's/^\(hailmary_[a-z0-9_]*bench\): .*/\1/p' |
