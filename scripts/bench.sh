@@ -134,7 +134,10 @@ if $update_readme; then
   cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
   node_version=$([[ -n "$node" ]] && "$node" --version || echo "not run")
   {
-    echo "Measured $(date -u +%Y-%m-%d) with \`scripts/bench.sh\` on ${cpu} ($(nproc) cores;"
+    knobs=""
+    [[ $reps -le 1 ]] || knobs+="HM_BENCH_REPETITIONS=$reps "
+    [[ $runs -eq 3 ]] || knobs+="HM_BENCH_RUNS=$runs "
+    echo "Measured $(date -u +%Y-%m-%d) with \`${knobs}scripts/bench.sh\` on ${cpu} ($(nproc) cores;"
     echo "load average ${load_before%% *} before, ${load_after%% *} after), Node ${node_version}:"
     echo
     cat "$table"
