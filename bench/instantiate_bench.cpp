@@ -203,18 +203,21 @@ int main(int argc, char** argv) {
   add_case("lua.wasm", std::string(HM_SHARED_DIR) + "/workloads/wasm/lua.wasm", true,
            "shared workloads absent");
   add_case("sqlite.wasm", HM_BENCH_SQLITE_WASM, true,
-           "not built (bench/instantiate/build_sqlite_wasm.sh)");
+           "not built (run scripts/setup.sh --bench, then rebuild)");
   for (const Case& c : cases()) {
     if (!c.skipped.empty()) {
       std::printf("%s: skipped, %s\n", c.name.c_str(), c.skipped.c_str());
       continue;
     }
     benchmark::RegisterBenchmark(("instantiate/" + c.name).c_str(), BM_LoadInstantiate, &c)
-        ->Unit(benchmark::kMillisecond);
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
     benchmark::RegisterBenchmark(("validate/" + c.name).c_str(), BM_Load, &c, false)
-        ->Unit(benchmark::kMillisecond);
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
     benchmark::RegisterBenchmark(("translate/" + c.name).c_str(), BM_Load, &c, true)
-        ->Unit(benchmark::kMillisecond);
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
   }
 
   benchmark::Initialize(&n, flags.rest.data());

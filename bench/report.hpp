@@ -20,6 +20,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hm_bench {
@@ -71,21 +72,27 @@ inline std::map<std::string, double> read_flat_json(const std::string& path) {
 }
 
 /// Console output as usual, plus the CPU time per iteration of every benchmark (the median when
-/// --benchmark_repetitions is used). CPU rather than wall time: everything timed here is
-/// single-threaded, and on a shared machine wall time also counts other processes' turns.
+/// --benchmark_repetitions is used). CPU rather than wall time: on a shared machine wall time
+/// also counts other processes' turns. Benchmarks of multi-threaded work use wall time.
 class Collector : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
       if (run.error_occurred) continue;
-      const double seconds =
-          run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+      // A benchmark registered with UseRealTime() (work on several threads, such as a large
+      // module's load) is reported in wall time, under its name without "/real_time".
+      std::string name = run.run_name.str();
+      constexpr std::string_view kReal = "/real_time";
+      const bool real = name.ends_with(kReal);
+      if (real) name.resize(name.size() - kReal.size());
+      const double seconds = (real ? run.GetAdjustedRealTime() : run.GetAdjustedCPUTime()) /
+                             benchmark::GetTimeUnitMultiplier(run.time_unit);
       if (run.run_type == Run::RT_Iteration) {
-        if (!medians_.contains(run.run_name.str())) seconds_[run.run_name.str()] = seconds;
+        if (!medians_.contains(name)) seconds_[name] = seconds;
       } else if (run.aggregate_name == "median") {
-        medians_[run.run_name.str()] = true;
-        seconds_[run.run_name.str()] = seconds;
+        medians_[name] = true;
+        seconds_[name] = seconds;
       }
     }
   }

@@ -27,6 +27,10 @@ struct EngineConfig {
   /// default a body is only validated at load and translated on the function's first call,
   /// so loading is faster and functions never called cost nothing.
   bool eager_translation = false;
+  /// Threads that validate (and with eager_translation, translate) the bodies of a large
+  /// module at load, the calling thread included: 0 picks the machine's cores (at most 8), 1
+  /// never starts a thread. Modules with less than 256 KiB of code load on the calling thread.
+  uint32_t compile_threads = 0;
 };
 
 /// Shared by every store and module; cheap to copy (reference semantics). Thread-safe.

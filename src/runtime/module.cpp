@@ -67,7 +67,9 @@ Result<Module> Module::from_vector(const Engine& engine, std::vector<uint8_t> by
   data->bytes = std::move(bytes);
   if (auto r = detail::decode_module(*data); !r) return std::move(r).error();
   if (auto r = detail::validate_module_level(*data); !r) return std::move(r).error();
-  if (auto r = detail::compile_module(*data, engine.config().eager_translation); !r)
+  if (auto r = detail::compile_module(*data, engine.config().eager_translation,
+                                      engine.config().compile_threads);
+      !r)
     return std::move(r).error();
   data->type_ids.reserve(data->types.size());
   for (const FuncType& t : data->types) data->type_ids.push_back(engine.data().intern(t));

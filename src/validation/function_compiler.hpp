@@ -49,7 +49,7 @@ struct ModuleCode {
 /// body (in the same pass), otherwise bodies are only validated and translate_function()
 /// translates them on first call. A malformed body anywhere is reported in preference to a
 /// validation error, as decoding precedes validation.
-Result<void> compile_module(ModuleData& module, bool eager);
+Result<void> compile_module(ModuleData& module, bool eager, uint32_t threads = 1);
 
 /// The translated code of defined function `defined_index` of a module compile_module()
 /// accepted: the published one, or translated now and published (thread-safe; when two

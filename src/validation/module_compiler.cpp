@@ -1,16 +1,25 @@
 // The module-level driver of the body pass: validation of every body at load, translation at
 // load (eager) or on a function's first call (lazy), and the table that publishes the code.
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "validation/function_compiler.hpp"
 
 namespace hailmary::detail {
 
 namespace {
+
+// Below this much code a module loads on the calling thread: starting threads costs more.
+constexpr uint64_t kParallelLoadBytes = 256 * 1024;
 
 const void* lazy_handler() noexcept {
   return handler_addresses()[static_cast<size_t>(Op::LazyCompile)];
@@ -72,29 +81,80 @@ bool ModuleCode::is_placeholder(const CompiledFunc* f) const noexcept {
          std::memcmp(f->code.data(), &handler, sizeof handler) == 0;
 }
 
-Result<void> compile_module(ModuleData& module, bool eager) {
+Result<void> compile_module(ModuleData& module, bool eager, uint32_t threads) {
   auto code = std::make_unique<ModuleCode>(module);
   const bool dumping = dump_code();
-  for (uint32_t i = 0; i < module.bodies.size(); ++i) {
-    Result<void> r;
+  const uint32_t n = static_cast<uint32_t>(module.bodies.size());
+  // Validates (or translates) body i; false with `error` set if it is not valid.
+  auto process = [&](uint32_t i, Result<void>& error) {
     if (eager) {
       auto f = compile_function(module, i);
-      if (f) {
-        if (dumping) dump(module, i, **f);
-        code->funcs[i].store(f->release(), std::memory_order_relaxed);
-      } else {
-        r = std::move(f).error();
+      if (!f) {
+        error = std::move(f).error();
+        return false;
       }
-    } else {
-      r = validate_function(module, i);
+      if (dumping) dump(module, i, **f);
+      code->funcs[i].store(f->release(), std::memory_order_relaxed);
+      return true;
     }
-    if (!r) {
-      // Decoding precedes validation: a malformed body further on wins over this error.
-      if (r.error().kind() == ErrorKind::Invalid) {
-        if (auto syntax = scan_bodies_syntax(module); !syntax) return syntax;
+    error = validate_function(module, i);
+    return error.ok();
+  };
+
+  // The first invalid body in index order is the one reported, however the work is split.
+  uint32_t first_bad = n;
+  Result<void> bad;
+  uint64_t code_bytes = 0;
+  for (const FunctionBody& b : module.bodies) code_bytes += b.body_end - b.body_offset;
+  if (threads == 0) threads = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 1 || dumping || code_bytes < kParallelLoadBytes || n < 2) {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!process(i, bad)) {
+        first_bad = i;
+        break;
       }
-      return r;
     }
+  } else {
+    // Workers take chunks of consecutive bodies; those past a failure already found are
+    // skipped, since only an earlier failure could replace it.
+    constexpr uint32_t kChunk = 32;
+    std::atomic<uint32_t> next{0}, failed_at{n};
+    std::mutex bad_mutex;
+    auto work = [&] {
+      for (;;) {
+        const uint32_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
+        if (begin >= n || begin >= failed_at.load(std::memory_order_relaxed)) return;
+        for (uint32_t i = begin; i < std::min(n, begin + kChunk); ++i) {
+          if (i >= failed_at.load(std::memory_order_relaxed)) return;
+          Result<void> error;
+          if (process(i, error)) continue;
+          std::lock_guard lock(bad_mutex);
+          if (i < first_bad) {
+            first_bad = i;
+            bad = std::move(error);
+            failed_at.store(i, std::memory_order_relaxed);
+          }
+          return;
+        }
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (uint32_t t = 1; t < threads; ++t) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // no more threads to be had: the others, this one included, do the rest
+      }
+    }
+    work();
+    for (std::thread& t : helpers) t.join();
+  }
+  if (first_bad < n) {
+    // Decoding precedes validation: a malformed body further on wins over this error.
+    if (bad.error().kind() == ErrorKind::Invalid) {
+      if (auto syntax = scan_bodies_syntax(module); !syntax) return syntax;
+    }
+    return bad;
   }
   module.code = std::move(code);
   return {};

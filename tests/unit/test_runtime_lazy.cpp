@@ -224,5 +224,91 @@ TEST(LazyTranslation, InvalidBodiesAreStillRejectedAtLoad) {
   }
 }
 
+// A module with `count` functions () -> () of about 600 bytes each (over the 256 KiB above
+// which loading uses several threads); body i is `bodies[i]` if given.
+std::vector<uint8_t> big_module(uint32_t count, const std::vector<std::vector<uint8_t>>& special) {
+  auto leb = [](std::vector<uint8_t>& out, uint64_t v) {
+    do {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      out.push_back(v ? (b | 0x80) : b);
+    } while (v);
+  };
+  std::vector<uint8_t> normal = {0x00};                                           // no locals
+  for (int k = 0; k < 200; ++k) normal.insert(normal.end(), {0x41, 0x01, 0x1a});  // const, drop
+  normal.push_back(0x0b);
+  std::vector<uint8_t> m = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00,
+                            0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00};  // type () -> ()
+  std::vector<uint8_t> funcs;
+  leb(funcs, count);
+  funcs.insert(funcs.end(), count, 0x00);
+  m.push_back(0x03);
+  leb(m, funcs.size());
+  m.insert(m.end(), funcs.begin(), funcs.end());
+  m.insert(m.end(), {0x07, 0x05, 0x01, 0x01, 'f', 0x00, 0x00});  // export "f" = func 0
+  std::vector<uint8_t> code;
+  leb(code, count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const std::vector<uint8_t>& body =
+        i < special.size() && !special[i].empty() ? special[i] : normal;
+    leb(code, body.size());
+    code.insert(code.end(), body.begin(), body.end());
+  }
+  m.push_back(0x0a);
+  leb(m, code.size());
+  m.insert(m.end(), code.begin(), code.end());
+  return m;
+}
+
+Engine engine_with_threads(uint32_t threads) {
+  EngineConfig config;
+  config.compile_threads = threads;
+  return Engine(config);
+}
+
+TEST(ParallelLoad, LargeModulesLoadTheSameOnAnyNumberOfThreads) {
+  const std::vector<uint8_t> valid = big_module(600, {});
+  ASSERT_GT(valid.size(), 300'000u);
+  for (uint32_t threads : {0u, 1u, 2u, 4u}) {
+    Engine engine = engine_with_threads(threads);
+    auto m = Module::from_bytes(engine, valid);
+    ASSERT_TRUE(m.ok()) << threads << ": " << m.error();
+    Store store(engine);
+    auto instance = Linker(store).instantiate(*m);
+    ASSERT_TRUE(instance.ok()) << instance.error();
+    EXPECT_TRUE(returns(call(*instance, "f"), {}));
+  }
+}
+
+TEST(ParallelLoad, TheFirstBadBodyIsReportedWhateverTheSplit) {
+  const std::vector<uint8_t> underflow = {0x00, 0x1a, 0x0b};  // drop on an empty stack: invalid
+  const std::vector<uint8_t> illegal = {0x00, 0xff, 0x0b};    // no such opcode: malformed
+  std::vector<std::vector<uint8_t>> two_invalid(600), invalid_then_malformed(600);
+  two_invalid[410] = underflow;
+  two_invalid[520] = underflow;
+  invalid_then_malformed[90] = underflow;
+  invalid_then_malformed[550] = illegal;
+  struct Case {
+    std::vector<std::vector<uint8_t>> bodies;
+    ErrorKind kind;
+  };
+  for (const Case& c : {Case{two_invalid, ErrorKind::Invalid},
+                        Case{invalid_then_malformed, ErrorKind::Malformed}}) {
+    const std::vector<uint8_t> bytes = big_module(600, c.bodies);
+    auto one = Module::from_bytes(engine_with_threads(1), bytes);
+    ASSERT_TRUE(fails_with(one, c.kind)) << (one ? "loaded" : one.error().to_string());
+    for (uint32_t threads : {0u, 2u, 4u, 8u}) {
+      for (bool eager : {false, true}) {
+        EngineConfig config;
+        config.compile_threads = threads;
+        config.eager_translation = eager;
+        auto m = Module::from_bytes(Engine(config), bytes);
+        ASSERT_FALSE(m.ok());
+        EXPECT_EQ(m.error().to_string(), one.error().to_string()) << threads << " threads";
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hailmary::test
