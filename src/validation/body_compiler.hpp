@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,9 @@ inline Op negate_compare(Op op) {
     return Op::T##a##Imm;
     HM_NEG(I32, Eq, Ne)
     HM_NEG(I32, LtS, GeS)
-    HM_NEG(I32, LtU, GeU) HM_NEG(I32, GtS, LeS) HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne)
-        HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+    HM_NEG(I32, LtU, GeU)
+    HM_NEG(I32, GtS, LeS) HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS)
+        HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
             default : return Op::Count;
   }
@@ -153,10 +155,28 @@ struct PendingCompare {
 
 enum class CtrlKind : uint8_t { Func, Block, Loop, If, Else };
 
+// A block's parameter or result types: a view of a function type's, or the single type of
+// `block (result t)` held inline, so that entering a block allocates nothing. The view is
+// taken on demand since the inline type moves with its Ctrl.
+class TypeList {
+ public:
+  TypeList() = default;
+  explicit TypeList(std::span<const ValType> types)
+      : data_(types.data()), size_(static_cast<uint32_t>(types.size())) {}
+  explicit TypeList(ValType one) : size_(1), one_(one) {}
+  std::span<const ValType> span() const { return {data_ ? data_ : &one_, size_}; }
+  size_t size() const { return size_; }
+
+ private:
+  const ValType* data_ = nullptr;  // nullptr: the list is `one_` (or empty)
+  uint32_t size_ = 0;
+  ValType one_ = kUnknown;
+};
+
 struct Ctrl {
   CtrlKind kind;
-  std::vector<ValType> params;
-  std::vector<ValType> results;
+  TypeList params;
+  TypeList results;
   uint32_t height;           // validation height: entries below belong to enclosing blocks
   uint32_t base;             // stack position where the label's values go (== height, except in
                              // the then-arm of an `if` with parameters, see begin_if)
@@ -170,8 +190,8 @@ struct Ctrl {
   uint64_t assigned_at_entry = 0;
   uint64_t assigned_at_label = ~uint64_t{0};
 
-  const std::vector<ValType>& label_types() const {
-    return kind == CtrlKind::Loop ? params : results;
+  std::span<const ValType> label_types() const {
+    return kind == CtrlKind::Loop ? params.span() : results.span();
   }
 };
 
@@ -193,9 +213,20 @@ class FunctionCompiler {
 
  private:
   // ---- errors ----
-  bool fail_invalid(std::string msg) {
+  // Out of line and cold, so that the string building stays out of the hot paths.
+  [[gnu::noinline, gnu::cold]] bool fail_invalid(std::string msg) {
     if (!error_) error_ = Error(ErrorKind::Invalid, std::move(msg), instr_offset_);
     return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool fail_invalid(const char* msg) {
+    return fail_invalid(std::string(msg));
+  }
+  // "<what> <index>", e.g. "unknown local 7".
+  [[gnu::noinline, gnu::cold]] bool fail_unknown(const char* what, uint64_t index) {
+    return fail_invalid(what + std::to_string(index));
+  }
+  [[gnu::noinline, gnu::cold]] void fail_mismatch(ValType expect, ValType got) {
+    fail_invalid("type mismatch: expected " + type_name(expect) + ", got " + type_name(got));
   }
   bool failed() const { return error_.has_value() || !r_.ok(); }
 
@@ -418,11 +449,20 @@ class FunctionCompiler {
   void mark_result_end() { last_end_ = pc(); }
 
   // ---- operand stack ----
+  // In Validate mode only the types on the stack matter: slots, frame height and constant
+  // realization are emission's, and are compiled out.
+  static constexpr bool kEmit = kMode == BodyMode::Compile;
   uint32_t pos_slot(size_t depth) const { return local_slots_ + static_cast<uint32_t>(depth); }
   void note_height(size_t h) {
-    if (h > max_height_) max_height_ = static_cast<uint32_t>(h);
+    if constexpr (kEmit) {
+      if (h > max_height_) max_height_ = static_cast<uint32_t>(h);
+    }
   }
   uint32_t push(ValType t) {
+    if constexpr (!kEmit) {
+      stack_.push_back({t, 0, false});
+      return 0;
+    }
     uint32_t s = pos_slot(stack_.size());
     stack_.push_back({t, s, false});
     note_height(stack_.size());
@@ -439,12 +479,16 @@ class FunctionCompiler {
   // Pop, giving constants a slot (most consumers address operands by slot).
   Operand pop() {
     Operand o = pop_raw();
-    if (o.is_const()) o = realize(o, stack_.size());
+    if constexpr (kEmit) {
+      if (o.is_const()) o = realize(o, stack_.size());
+    }
     return o;
   }
   Operand pop(ValType expect) {
     Operand o = pop_raw(expect);
-    if (o.is_const()) o = realize(o, stack_.size());
+    if constexpr (kEmit) {
+      if (o.is_const()) o = realize(o, stack_.size());
+    }
     return o;
   }
   // A constant that was at stack index `index` gets written to that position.
@@ -454,21 +498,21 @@ class FunctionCompiler {
     return Operand{o.type, dst, false};
   }
   Operand pop_raw() {
-    Ctrl& c = ctrls_.back();
-    if (stack_.size() == c.height) {
-      if (!c.unreachable) fail_invalid("type mismatch: operand stack underflow");
-      note_height(stack_.size() + 1);
-      return {kUnknown, pos_slot(stack_.size()), false};
-    }
+    if (stack_.size() == ctrls_.back().height) [[unlikely]]
+      return pop_empty();
     Operand o = stack_.back();
     stack_.pop_back();
     return o;
   }
+  [[gnu::noinline]] Operand pop_empty() {
+    if (!ctrls_.back().unreachable) fail_invalid("type mismatch: operand stack underflow");
+    note_height(stack_.size() + 1);
+    return {kUnknown, pos_slot(stack_.size()), false};
+  }
   Operand pop_raw(ValType expect) {
     Operand o = pop_raw();
-    if (o.type != expect && o.type != kUnknown && expect != kUnknown) {
-      fail_invalid("type mismatch: expected " + type_name(expect) + ", got " + type_name(o.type));
-    }
+    if (o.type != expect && o.type != kUnknown && expect != kUnknown) [[unlikely]]
+      fail_mismatch(expect, o.type);
     return o;
   }
   void materialize(size_t i) {
@@ -480,18 +524,36 @@ class FunctionCompiler {
     o.deferred = false;
   }
   void materialize_range(size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) materialize(i);
+    if constexpr (kEmit) {
+      for (size_t i = from; i < to; ++i) materialize(i);
+    }
   }
   void materialize_all() { materialize_range(0, stack_.size()); }
   // A write to `slot` is coming: entries still reading it must take their copy first.
   void materialize_readers(uint32_t slot) {
-    for (size_t i = 0; i < stack_.size(); ++i) {
-      if (stack_[i].deferred && stack_[i].slot == slot) materialize(i);
+    if constexpr (kEmit) {
+      for (size_t i = 0; i < stack_.size(); ++i) {
+        if (stack_[i].deferred && stack_[i].slot == slot) materialize(i);
+      }
     }
   }
   // Checks the top |types| entries against `types` without popping.
-  bool check_top(const std::vector<ValType>& types) {
-    Ctrl& c = ctrls_.back();
+  bool check_top(std::span<const ValType> types) {
+    const Ctrl& c = ctrls_.back();
+    const size_t n = types.size();
+    if (stack_.size() >= c.height + n) [[likely]] {
+      const Operand* top = stack_.data() + stack_.size() - n;
+      for (size_t k = 0; k < n; ++k) {
+        if (top[k].type != types[k] && top[k].type != kUnknown) [[unlikely]]
+          return fail_invalid("type mismatch in block or branch operands");
+      }
+      return true;
+    }
+    return check_top_short(types);
+  }
+  // check_top() when the stack holds fewer entries than the types need (unreachable code).
+  [[gnu::noinline]] bool check_top_short(std::span<const ValType> types) {
+    const Ctrl& c = ctrls_.back();
     size_t n = types.size();
     for (size_t k = 0; k < n; ++k) {
       size_t depth_from_top = n - k;  // types[k] is this far below the top
@@ -505,15 +567,19 @@ class FunctionCompiler {
     }
     return true;
   }
-  void pop_types(const std::vector<ValType>& types) {
+  void pop_types(std::span<const ValType> types) {
     for (size_t k = types.size(); k-- > 0;) pop(types[k]);
   }
-  void push_types(const std::vector<ValType>& types) {
+  void push_types(std::span<const ValType> types) {
     for (ValType t : types) push(t);
   }
   // In unreachable code the stack may hold fewer entries than the types need; pad it with
   // unknowns so positions stay consistent.
   void pad_for(size_t n) {
+    if (stack_.size() < ctrls_.back().height + n) [[unlikely]]
+      pad_short(n);
+  }
+  [[gnu::noinline]] void pad_short(size_t n) {
     Ctrl& c = ctrls_.back();
     while (stack_.size() < c.height + n) {
       uint32_t s = pos_slot(stack_.size());
@@ -594,9 +660,9 @@ class FunctionCompiler {
 
   void unreachable_rest() {
     Ctrl& c = ctrls_.back();
-    stack_.resize(c.height);
+    stack_.erase(stack_.begin() + c.height, stack_.end());
     c.unreachable = true;
-    assigned_ = ~uint64_t{0};  // no path continues here
+    if constexpr (kEmit) assigned_ = ~uint64_t{0};  // no path continues here
   }
 
   // ---- definite assignment of declared locals ----
@@ -610,29 +676,32 @@ class FunctionCompiler {
     zeroed_locals_ = std::max(zeroed_locals_, d + 1);
   }
   void local_written(uint32_t x) {
-    if (x < type_.params.size() || !reachable()) return;
+    if (!kEmit || x < type_.params.size() || !reachable()) return;
     const uint32_t d = x - static_cast<uint32_t>(type_.params.size());
     if (d < 64) assigned_ |= uint64_t{1} << d;
   }
   // A branch from here to `target`'s label.
   void branch_assigned(Ctrl& target) {
-    if (reachable() && target.kind != CtrlKind::Loop) target.assigned_at_label &= assigned_;
+    if (kEmit && reachable() && target.kind != CtrlKind::Loop)
+      target.assigned_at_label &= assigned_;
   }
 
   // ---- immediates ----
-  bool read_block_type(std::vector<ValType>& params, std::vector<ValType>& results);
+  bool read_block_type(TypeList& params, TypeList& results);
   bool read_label(uint32_t& depth) {
     depth = r_.u32();
     if (failed()) return false;
-    if (depth >= ctrls_.size()) return fail_invalid("unknown label");
+    if (depth >= ctrls_.size()) [[unlikely]]
+      return fail_invalid("unknown label");
     return true;
   }
   bool read_memarg(uint32_t natural_align_log2, uint32_t& offset) {
     uint32_t align = r_.u32();
     offset = r_.u32();
     if (failed()) return false;
-    if (m_.memories.empty()) return fail_invalid("unknown memory 0");
-    if (align > natural_align_log2)
+    if (m_.memories.empty()) [[unlikely]]
+      return fail_invalid("unknown memory 0");
+    if (align > natural_align_log2) [[unlikely]]
       return fail_invalid("alignment must not be larger than natural");
     return true;
   }
@@ -648,7 +717,7 @@ class FunctionCompiler {
   // without one that names no existing segment is merely invalid (as the spec tests expect).
   bool data_segment(uint32_t seg) {
     uint64_t count = m_.data_count ? *m_.data_count : m_.datas.size();
-    if (seg >= count) return fail_invalid("unknown data segment " + std::to_string(seg));
+    if (seg >= count) return fail_unknown("unknown data segment ", seg);
     if (!m_.data_count) {
       r_.fail("data count section required", instr_offset_);
       return false;
@@ -662,7 +731,7 @@ class FunctionCompiler {
   bool read_table(uint32_t& t) {
     t = r_.u32();
     if (failed()) return false;
-    if (t >= m_.tables.size()) return fail_invalid("unknown table " + std::to_string(t));
+    if (t >= m_.tables.size()) return fail_unknown("unknown table ", t);
     return true;
   }
 

@@ -9,8 +9,7 @@
 namespace hailmary::detail {
 
 template <BodyMode kMode>
-bool FunctionCompiler<kMode>::read_block_type(std::vector<ValType>& params,
-                                              std::vector<ValType>& results) {
+bool FunctionCompiler<kMode>::read_block_type(TypeList& params, TypeList& results) {
   int64_t bt = r_.s33();
   if (!r_.ok()) return false;
   if (bt == -64) return true;
@@ -23,7 +22,7 @@ bool FunctionCompiler<kMode>::read_block_type(std::vector<ValType>& params,
       case 0x7C:
       case 0x70:
       case 0x6F:
-        results.push_back(static_cast<ValType>(byte));
+        results = TypeList(static_cast<ValType>(byte));
         return true;
       default:
         r_.fail("malformed block type", instr_offset_ + 1);
@@ -32,8 +31,8 @@ bool FunctionCompiler<kMode>::read_block_type(std::vector<ValType>& params,
   }
   if (static_cast<uint64_t>(bt) >= m_.types.size()) return fail_invalid("unknown type");
   const FuncType& ft = m_.types[static_cast<size_t>(bt)];
-  params = ft.params;
-  results = ft.results;
+  params = TypeList(ft.params);
+  results = TypeList(ft.results);
   return true;
 }
 
@@ -44,7 +43,7 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
   Ctrl c{kind, {}, {}, 0, 0};
   c.assigned_at_entry = assigned_;
   if (!read_block_type(c.params, c.results)) return false;
-  if (!check_top(c.params)) return false;
+  if (!check_top(c.params.span())) return false;
   size_t np = c.params.size();
   pad_for(np);
   // Joins need every value in its own slot on every incoming path.
@@ -85,9 +84,9 @@ template <BodyMode kMode>
 bool FunctionCompiler<kMode>::end_block() {
   Ctrl& c = ctrls_.back();
   // An `if` without `else` passes its parameters through as results.
-  if (c.kind == CtrlKind::If && c.params != c.results)
+  if (c.kind == CtrlKind::If && !std::ranges::equal(c.params.span(), c.results.span()))
     return fail_invalid("type mismatch: if without else must have matching param and result types");
-  if (!check_top(c.results)) return false;
+  if (!check_top(c.results.span())) return false;
   size_t n = c.results.size();
   if (stack_.size() != c.height + n && !(c.unreachable && stack_.size() <= c.height + n))
     return fail_invalid("type mismatch: values remaining on the stack at end of block");
@@ -117,7 +116,7 @@ bool FunctionCompiler<kMode>::end_block() {
     if (done.else_fixup != UINT32_MAX) code_[done.else_fixup] = rel(here, done.else_fixup);
   }
   stack_.resize(done.base);
-  push_types(done.results);
+  push_types(done.results.span());
   last_dst_pos_ = UINT32_MAX;
   return true;
 }
@@ -221,7 +220,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
     case 0x05: {  // else
       Ctrl& c = ctrls_.back();
       if (c.kind != CtrlKind::If) return fail_invalid("else without matching if");
-      if (!check_top(c.results)) return false;
+      if (!check_top(c.results.span())) return false;
       size_t n = c.results.size();
       if (stack_.size() != c.height + n && !(c.unreachable && stack_.size() <= c.height + n))
         return fail_invalid("type mismatch: values remaining on the stack at else");
@@ -244,7 +243,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       c.unreachable = false;
       c.dead = !outer_live;
       stack_.resize(c.base);
-      push_types(c.params);
+      push_types(c.params.span());
       last_dst_pos_ = UINT32_MAX;
       return true;
     }
@@ -255,8 +254,10 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       if (!read_label(depth)) return false;
       const Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
       if (!check_top(target.label_types())) return false;
-      pad_for(target.label_types().size());
-      emit_br(depth);
+      if constexpr (kEmit) {
+        pad_for(target.label_types().size());
+        emit_br(depth);
+      }
       branch_assigned(ctrls_[ctrls_.size() - 1 - depth]);
       unreachable_rest();
       return true;
@@ -268,22 +269,24 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
       PendingCompare cmp = take_compare(cond);
       Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
       branch_assigned(target);
-      const std::vector<ValType> types = target.label_types();
+      const std::span<const ValType> types = target.label_types();
       if (!check_top(types)) return false;
       pad_for(types.size());
       size_t n = types.size();
-      // Both paths must agree on where the values are.
-      materialize_range(stack_.size() - n, stack_.size());
-      if (target.kind != CtrlKind::Func && !needs_copy(target.base, n)) {
-        emit_cond_branch(cmp, cond.slot, true);
-        target_word(target);
-      } else {
-        emit_cond_branch(cmp, cond.slot, false);
-        uint32_t skip = pc();
-        word(0);
-        emit_br(depth);
-        if (live()) code_[skip] = rel(pc(), skip);
-        bind_label();
+      if constexpr (kEmit) {
+        // Both paths must agree on where the values are.
+        materialize_range(stack_.size() - n, stack_.size());
+        if (target.kind != CtrlKind::Func && !needs_copy(target.base, n)) {
+          emit_cond_branch(cmp, cond.slot, true);
+          target_word(target);
+        } else {
+          emit_cond_branch(cmp, cond.slot, false);
+          uint32_t skip = pc();
+          word(0);
+          emit_br(depth);
+          if (live()) code_[skip] = rel(pc(), skip);
+          bind_label();
+        }
       }
       // The values stay on the stack, retyped as the label's types.
       for (size_t k = 0; k < n; ++k) {
@@ -311,6 +314,10 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
         const Ctrl& t = ctrls_[ctrls_.size() - 1 - d];
         if (t.label_types().size() != arity) return fail_invalid("type mismatch: br_table arity");
         if (!check_top(t.label_types())) return false;
+      }
+      if constexpr (!kEmit) {
+        unreachable_rest();
+        return true;
       }
       pad_for(arity);
       for (uint32_t d : depths) branch_assigned(ctrls_[ctrls_.size() - 1 - d]);
@@ -349,22 +356,24 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
     }
     case 0x0F: {  // return
       if (!check_top(type_.results)) return false;
-      pad_for(type_.results.size());
-      if (live()) emit_return();
+      if constexpr (kEmit) {
+        pad_for(type_.results.size());
+        if (live()) emit_return();
+      }
       unreachable_rest();
       return true;
     }
     case 0x10: {  // call
       uint32_t f = r_.u32();
       if (failed()) return false;
-      if (f >= m_.func_types.size()) return fail_invalid("unknown function " + std::to_string(f));
+      if (f >= m_.func_types.size()) return fail_unknown("unknown function ", f);
       return call(f);
     }
     case 0x11: {  // call_indirect
       uint32_t type_index = r_.u32();
       uint32_t table = r_.u32();
       if (failed()) return false;
-      if (table >= m_.tables.size()) return fail_invalid("unknown table " + std::to_string(table));
+      if (table >= m_.tables.size()) return fail_unknown("unknown table ", table);
       if (type_index >= m_.types.size()) return fail_invalid("unknown type");
       if (m_.tables[table].element != ValType::FuncRef)
         return fail_invalid("type mismatch: call_indirect on a table of externref");
@@ -397,7 +406,7 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   locals_ = type_.params;
   for (const LocalGroup& g : body_.locals) locals_.insert(locals_.end(), g.count, g.type);
   local_slots_ = static_cast<uint32_t>(locals_.size());
-  ctrls_.push_back(Ctrl{CtrlKind::Func, {}, type_.results, 0, 0});
+  ctrls_.push_back(Ctrl{CtrlKind::Func, {}, TypeList(type_.results), 0, 0});
   if constexpr (kMode == BodyMode::Compile) {
     code_.reserve((body_.body_end - body_.body_offset) * 2 + 8);
     insts_.reserve((body_.body_end - body_.body_offset) / 2 + 4);
@@ -405,12 +414,13 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
 
   while (!ctrls_.empty()) {
     instr_offset_ = r_.pos();
-    if (r_.at_end()) {
+    if (r_.at_end()) [[unlikely]] {
       r_.fail("unexpected end of section or function");
       break;
     }
     uint8_t opcode = r_.u8();
-    if (!instruction(opcode) || failed()) break;
+    if (!instruction(opcode) || failed()) [[unlikely]]
+      break;
   }
   if (!failed() && !r_.at_end()) r_.fail("END opcode expected: operators after the final end");
   if (!r_.ok()) return r_.take_error();

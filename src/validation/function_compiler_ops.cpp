@@ -47,7 +47,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
     case 0x20: {  // local.get
       uint32_t x = r_.u32();
       if (failed()) return false;
-      if (x >= locals_.size()) return fail_invalid("unknown local " + std::to_string(x));
+      if (x >= locals_.size()) return fail_unknown("unknown local ", x);
       local_read(x);
       push_deferred(locals_[x], x);
       return true;
@@ -56,7 +56,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
     case 0x22: {  // local.set, local.tee
       uint32_t x = r_.u32();
       if (failed()) return false;
-      if (x >= locals_.size()) return fail_invalid("unknown local " + std::to_string(x));
+      if (x >= locals_.size()) return fail_unknown("unknown local ", x);
       bool tee = opcode == 0x22;
       Operand v = pop_raw(locals_[x]);
       local_written(x);
@@ -92,7 +92,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
     case 0x23: {  // global.get
       uint32_t g = r_.u32();
       if (failed()) return false;
-      if (g >= m_.globals.size()) return fail_invalid("unknown global " + std::to_string(g));
+      if (g >= m_.globals.size()) return fail_unknown("unknown global ", g);
       uint32_t dst = push(m_.globals[g].type.type);
       op_dst(Op::GlobalGet, dst);
       word(g);
@@ -101,7 +101,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
     case 0x24: {  // global.set
       uint32_t g = r_.u32();
       if (failed()) return false;
-      if (g >= m_.globals.size()) return fail_invalid("unknown global " + std::to_string(g));
+      if (g >= m_.globals.size()) return fail_unknown("unknown global ", g);
       if (!m_.globals[g].type.mutable_) return fail_invalid("global is immutable");
       Operand v = pop(m_.globals[g].type.type);
       op(Op::GlobalSet);
@@ -234,7 +234,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
     case 0xD2: {  // ref.func
       uint32_t f = r_.u32();
       if (failed()) return false;
-      if (f >= m_.func_types.size()) return fail_invalid("unknown function " + std::to_string(f));
+      if (f >= m_.func_types.size()) return fail_unknown("unknown function ", f);
       if (f >= m_.declared_func_refs.size() || !m_.declared_func_refs[f])
         return fail_invalid("undeclared function reference");
       uint32_t dst = push(ValType::FuncRef);
@@ -336,8 +336,7 @@ bool FunctionCompiler<kMode>::prefixed_fc() {
       uint32_t seg = r_.u32();
       uint32_t t;
       if (!read_table(t)) return false;
-      if (seg >= m_.elems.size())
-        return fail_invalid("unknown elem segment " + std::to_string(seg));
+      if (seg >= m_.elems.size()) return fail_unknown("unknown elem segment ", seg);
       if (m_.elems[seg].type != m_.tables[t].element)
         return fail_invalid("type mismatch: table.init element type");
       Operand n = pop(ValType::I32);
@@ -354,8 +353,7 @@ bool FunctionCompiler<kMode>::prefixed_fc() {
     case 13: {  // elem.drop
       uint32_t seg = r_.u32();
       if (failed()) return false;
-      if (seg >= m_.elems.size())
-        return fail_invalid("unknown elem segment " + std::to_string(seg));
+      if (seg >= m_.elems.size()) return fail_unknown("unknown elem segment ", seg);
       op(Op::ElemDrop);
       word(seg);
       return true;
