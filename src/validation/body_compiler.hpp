@@ -32,11 +32,48 @@ inline std::string type_name(ValType t) {
 constexpr uint32_t kConstSlot = UINT32_MAX;
 
 struct Operand {
-  ValType type;
-  uint32_t slot;  // where the value is now (kConstSlot: nowhere yet, it is `imm`)
-  bool deferred;  // slot is a local (or a saved copy), not this entry's own position
+  Operand() = default;
+  Operand(ValType t, uint32_t s, bool d, uint64_t i = 0) : imm(i), slot(s), type(t), deferred(d) {}
+  // Ordered for a 16-byte entry.
   uint64_t imm = 0;
+  uint32_t slot = 0;  // where the value is now (kConstSlot: nowhere yet, it is `imm`)
+  ValType type = kUnknown;
+  bool deferred = false;  // slot is a local (or a saved copy), not this entry's own position
   bool is_const() const { return slot == kConstSlot; }
+};
+
+// The operand stack: storage kept apart from the size, so that a push is a store and an
+// increment inline (std::vector's push_back grows out of line and its size() divides).
+class OperandStack {
+ public:
+  size_t size() const { return size_; }
+  Operand* data() { return buf_.data(); }
+  Operand& operator[](size_t i) { return buf_[i]; }
+  const Operand& operator[](size_t i) const { return buf_[i]; }
+  Operand& back() { return buf_[size_ - 1]; }
+  const Operand& back() const { return buf_[size_ - 1]; }
+  [[gnu::always_inline]] void push_back(const Operand& o) {
+    if (size_ == buf_.size()) [[unlikely]]
+      grow();
+    buf_[size_++] = o;
+  }
+  void pop_back() { --size_; }
+  void resize(size_t n) {
+    while (size_ < n) push_back(Operand{});
+    size_ = n;
+  }
+  void insert(size_t i, const Operand& o) {
+    push_back(o);
+    std::copy_backward(buf_.begin() + static_cast<ptrdiff_t>(i),
+                       buf_.begin() + static_cast<ptrdiff_t>(size_ - 1),
+                       buf_.begin() + static_cast<ptrdiff_t>(size_));
+    buf_[i] = o;
+  }
+
+ private:
+  [[gnu::noinline]] void grow() { buf_.resize(std::max<size_t>(64, buf_.size() * 2)); }
+  std::vector<Operand> buf_;
+  size_t size_ = 0;
 };
 
 /// The compare that branches when `op` does not (for `if`, which branches on false).
@@ -54,8 +91,9 @@ inline Op negate_compare(Op op) {
     HM_NEG(I32, Eq, Ne)
     HM_NEG(I32, LtS, GeS)
     HM_NEG(I32, LtU, GeU)
-    HM_NEG(I32, GtS, LeS) HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS)
-        HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+    HM_NEG(I32, GtS, LeS)
+    HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU)
+        HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
             default : return Op::Count;
   }
@@ -458,7 +496,7 @@ class FunctionCompiler {
       if (h > max_height_) max_height_ = static_cast<uint32_t>(h);
     }
   }
-  uint32_t push(ValType t) {
+  [[gnu::always_inline]] uint32_t push(ValType t) {
     if constexpr (!kEmit) {
       stack_.push_back({t, 0, false});
       return 0;
@@ -497,7 +535,7 @@ class FunctionCompiler {
     emit_const(dst, o.type, o.imm);
     return Operand{o.type, dst, false};
   }
-  Operand pop_raw() {
+  [[gnu::always_inline]] Operand pop_raw() {
     if (stack_.size() == ctrls_.back().height) [[unlikely]]
       return pop_empty();
     Operand o = stack_.back();
@@ -509,7 +547,7 @@ class FunctionCompiler {
     note_height(stack_.size() + 1);
     return {kUnknown, pos_slot(stack_.size()), false};
   }
-  Operand pop_raw(ValType expect) {
+  [[gnu::always_inline]] Operand pop_raw(ValType expect) {
     Operand o = pop_raw();
     if (o.type != expect && o.type != kUnknown && expect != kUnknown) [[unlikely]]
       fail_mismatch(expect, o.type);
@@ -583,7 +621,7 @@ class FunctionCompiler {
     Ctrl& c = ctrls_.back();
     while (stack_.size() < c.height + n) {
       uint32_t s = pos_slot(stack_.size());
-      stack_.insert(stack_.begin() + c.height, Operand{kUnknown, s, false});
+      stack_.insert(c.height, Operand{kUnknown, s, false});
     }
   }
 
@@ -660,7 +698,7 @@ class FunctionCompiler {
 
   void unreachable_rest() {
     Ctrl& c = ctrls_.back();
-    stack_.erase(stack_.begin() + c.height, stack_.end());
+    stack_.resize(c.height);
     c.unreachable = true;
     if constexpr (kEmit) assigned_ = ~uint64_t{0};  // no path continues here
   }
@@ -832,7 +870,7 @@ class FunctionCompiler {
   const void* const* handlers_;
   std::vector<ValType> locals_;
   uint32_t local_slots_ = 0;
-  std::vector<Operand> stack_;
+  OperandStack stack_;
   std::vector<Ctrl> ctrls_;
   std::vector<uint32_t> code_;
   struct Inst {
