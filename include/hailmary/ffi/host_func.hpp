@@ -134,9 +134,10 @@ struct HostThunk {
   }
 
   template <size_t... I>
-  static void fetch_all(const Memory* mem, const uint64_t* slots,
-                        std::tuple<typename ArgStore<A>::type...>& args, std::optional<Error>& err,
-                        std::index_sequence<I...>) {
+  // (With no arguments the fold is empty and the parameters go unused.)
+  static void fetch_all([[maybe_unused]] const Memory* mem, [[maybe_unused]] const uint64_t* slots,
+                        [[maybe_unused]] std::tuple<typename ArgStore<A>::type...>& args,
+                        [[maybe_unused]] std::optional<Error>& err, std::index_sequence<I...>) {
     ((err ? void()
           : void(err = fetch_arg<A>(mem, slots, abi::param_offset<S::sret, bare_t<A>...>(I), I,
                                     std::get<I>(args)))),
