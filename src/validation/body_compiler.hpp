@@ -92,8 +92,9 @@ inline Op negate_compare(Op op) {
     HM_NEG(I32, LtS, GeS)
     HM_NEG(I32, LtU, GeU)
     HM_NEG(I32, GtS, LeS)
-    HM_NEG(I32, GtU, LeU) HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU)
-        HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+    HM_NEG(I32, GtU, LeU)
+    HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS)
+        HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
             default : return Op::Count;
   }
@@ -856,6 +857,91 @@ class FunctionCompiler {
     op_dst(o, dst);
     word(a.slot);
     word(b.slot);
+    return true;
+  }
+  // A load (0x28..0x35) or a store (0x36..0x3E).
+  bool memory_access(uint8_t opcode) {
+    struct Access {
+      Op op;
+      ValType type;
+      uint32_t align;
+    };
+    static constexpr Access kAccesses[] = {
+        {Op::I32Load, ValType::I32, 2},     // 0x28
+        {Op::I64Load, ValType::I64, 3},     // 0x29
+        {Op::I32Load, ValType::F32, 2},     // 0x2A
+        {Op::I64Load, ValType::F64, 3},     // 0x2B
+        {Op::I32Load8S, ValType::I32, 0},   // 0x2C
+        {Op::I32Load8U, ValType::I32, 0},   // 0x2D
+        {Op::I32Load16S, ValType::I32, 1},  // 0x2E
+        {Op::I32Load16U, ValType::I32, 1},  // 0x2F
+        {Op::I64Load8S, ValType::I64, 0},   // 0x30
+        {Op::I64Load8U, ValType::I64, 0},   // 0x31
+        {Op::I64Load16S, ValType::I64, 1},  // 0x32
+        {Op::I64Load16U, ValType::I64, 1},  // 0x33
+        {Op::I64Load32S, ValType::I64, 2},  // 0x34
+        {Op::I64Load32U, ValType::I64, 2},  // 0x35
+        {Op::I32Store, ValType::I32, 2},    // 0x36
+        {Op::I64Store, ValType::I64, 3},    // 0x37
+        {Op::I32Store, ValType::F32, 2},    // 0x38
+        {Op::I64Store, ValType::F64, 3},    // 0x39
+        {Op::Store8, ValType::I32, 0},      // 0x3A
+        {Op::Store16, ValType::I32, 1},     // 0x3B
+        {Op::Store8, ValType::I64, 0},      // 0x3C
+        {Op::Store16, ValType::I64, 1},     // 0x3D
+        {Op::Store32, ValType::I64, 2},     // 0x3E
+    };
+    const Access& a = kAccesses[opcode - 0x28];
+    return opcode <= 0x35 ? load(a.op, a.type, a.align) : store(a.op, a.type, a.align);
+  }
+  // The commonest instructions, also dispatched directly by run().
+  bool local_get() {
+    uint32_t x = r_.u32();
+    if (failed()) return false;
+    if (x >= locals_.size()) return fail_unknown("unknown local ", x);
+    local_read(x);
+    push_deferred(locals_[x], x);
+    return true;
+  }
+  bool i32_const() {  // constants stay unmaterialized until used
+    int32_t v = r_.s32();
+    if (failed()) return false;
+    push_const(ValType::I32, static_cast<uint32_t>(v));
+    return true;
+  }
+  bool local_set(bool tee) {
+    uint32_t x = r_.u32();
+    if (failed()) return false;
+    if (x >= locals_.size()) return fail_unknown("unknown local ", x);
+    Operand v = pop_raw(locals_[x]);
+    local_written(x);
+    if (v.is_const()) {
+      if (tee) {
+        stack_.push_back(v);
+        note_height(stack_.size());
+      }
+      materialize_readers(x);
+      emit_const(x, v.type, v.imm);
+      last_dst_pos_ = UINT32_MAX;
+      return true;
+    }
+    if (tee) {
+      stack_.push_back(v);
+      note_height(stack_.size());
+    }
+    // Peephole: retarget the instruction that just produced v to write the local directly.
+    bool fresh = !v.deferred && last_dst_pos_ != UINT32_MAX && live() &&
+                 code_[last_dst_pos_] == v.slot &&
+                 v.slot == pos_slot(stack_.size() - (tee ? 1 : 0));
+    materialize_readers(x);
+    if (tee) v = stack_.back();
+    if (fresh && last_dst_pos_ != UINT32_MAX) {
+      code_[last_dst_pos_] = x;
+      if (tee) stack_.back() = Operand{v.type, x, true};
+    } else if (v.slot != x) {
+      emit_copy(x, v.slot);
+    }
+    last_dst_pos_ = UINT32_MAX;
     return true;
   }
   bool begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp = {});

@@ -418,8 +418,58 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
       r_.fail("unexpected end of section or function");
       break;
     }
-    uint8_t opcode = r_.u8();
-    if (!instruction(opcode) || failed()) [[unlikely]]
+    const uint8_t opcode = r_.u8();
+    bool ok;
+    // The commonest instructions skip instruction()'s dispatch and its prologue.
+    switch (opcode) {
+      case 0x20:
+        ok = local_get();
+        break;
+      case 0x21:
+        ok = local_set(false);
+        break;
+      case 0x22:
+        ok = local_set(true);
+        break;
+      case 0x41:
+        ok = i32_const();
+        break;
+      case 0x28:
+      case 0x29:
+      case 0x2A:
+      case 0x2B:
+      case 0x2C:
+      case 0x2D:
+      case 0x2E:
+      case 0x2F:
+      case 0x30:
+      case 0x31:
+      case 0x32:
+      case 0x33:
+      case 0x34:
+      case 0x35:
+      case 0x36:
+      case 0x37:
+      case 0x38:
+      case 0x39:
+      case 0x3A:
+      case 0x3B:
+      case 0x3C:
+      case 0x3D:
+      case 0x3E:
+        ok = memory_access(opcode);
+        break;
+      case 0x02:
+        ok = begin_block(CtrlKind::Block, 0);
+        break;
+      case 0x0B:
+        ok = end_block();
+        break;
+      default:
+        ok = instruction(opcode);
+        break;
+    }
+    if (!ok || failed()) [[unlikely]]
       break;
   }
   if (!failed() && !r_.at_end()) r_.fail("END opcode expected: operators after the final end");

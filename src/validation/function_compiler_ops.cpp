@@ -44,51 +44,12 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       word(cond.slot);
       return true;
     }
-    case 0x20: {  // local.get
-      uint32_t x = r_.u32();
-      if (failed()) return false;
-      if (x >= locals_.size()) return fail_unknown("unknown local ", x);
-      local_read(x);
-      push_deferred(locals_[x], x);
-      return true;
-    }
+    case 0x20:
+      return local_get();
     case 0x21:
-    case 0x22: {  // local.set, local.tee
-      uint32_t x = r_.u32();
-      if (failed()) return false;
-      if (x >= locals_.size()) return fail_unknown("unknown local ", x);
-      bool tee = opcode == 0x22;
-      Operand v = pop_raw(locals_[x]);
-      local_written(x);
-      if (v.is_const()) {
-        if (tee) {
-          stack_.push_back(v);
-          note_height(stack_.size());
-        }
-        materialize_readers(x);
-        emit_const(x, v.type, v.imm);
-        last_dst_pos_ = UINT32_MAX;
-        return true;
-      }
-      if (tee) {
-        stack_.push_back(v);
-        note_height(stack_.size());
-      }
-      // Peephole: retarget the instruction that just produced v to write the local directly.
-      bool fresh = !v.deferred && last_dst_pos_ != UINT32_MAX && live() &&
-                   code_[last_dst_pos_] == v.slot &&
-                   v.slot == pos_slot(stack_.size() - (tee ? 1 : 0));
-      materialize_readers(x);
-      if (tee) v = stack_.back();
-      if (fresh && last_dst_pos_ != UINT32_MAX) {
-        code_[last_dst_pos_] = x;
-        if (tee) stack_.back() = Operand{v.type, x, true};
-      } else if (v.slot != x) {
-        emit_copy(x, v.slot);
-      }
-      last_dst_pos_ = UINT32_MAX;
-      return true;
-    }
+      return local_set(false);
+    case 0x22:
+      return local_set(true);
     case 0x23: {  // global.get
       uint32_t g = r_.u32();
       if (failed()) return false;
@@ -131,51 +92,29 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       return true;
     }
     case 0x28:
-      return load(Op::I32Load, ValType::I32, 2);
     case 0x29:
-      return load(Op::I64Load, ValType::I64, 3);
     case 0x2A:
-      return load(Op::I32Load, ValType::F32, 2);
     case 0x2B:
-      return load(Op::I64Load, ValType::F64, 3);
     case 0x2C:
-      return load(Op::I32Load8S, ValType::I32, 0);
     case 0x2D:
-      return load(Op::I32Load8U, ValType::I32, 0);
     case 0x2E:
-      return load(Op::I32Load16S, ValType::I32, 1);
     case 0x2F:
-      return load(Op::I32Load16U, ValType::I32, 1);
     case 0x30:
-      return load(Op::I64Load8S, ValType::I64, 0);
     case 0x31:
-      return load(Op::I64Load8U, ValType::I64, 0);
     case 0x32:
-      return load(Op::I64Load16S, ValType::I64, 1);
     case 0x33:
-      return load(Op::I64Load16U, ValType::I64, 1);
     case 0x34:
-      return load(Op::I64Load32S, ValType::I64, 2);
     case 0x35:
-      return load(Op::I64Load32U, ValType::I64, 2);
     case 0x36:
-      return store(Op::I32Store, ValType::I32, 2);
     case 0x37:
-      return store(Op::I64Store, ValType::I64, 3);
     case 0x38:
-      return store(Op::I32Store, ValType::F32, 2);
     case 0x39:
-      return store(Op::I64Store, ValType::F64, 3);
     case 0x3A:
-      return store(Op::Store8, ValType::I32, 0);
     case 0x3B:
-      return store(Op::Store16, ValType::I32, 1);
     case 0x3C:
-      return store(Op::Store8, ValType::I64, 0);
     case 0x3D:
-      return store(Op::Store16, ValType::I64, 1);
     case 0x3E:
-      return store(Op::Store32, ValType::I64, 2);
+      return memory_access(opcode);
     case 0x3F: {  // memory.size
       if (!zero_byte() || !need_memory()) return false;
       uint32_t dst = push(ValType::I32);
@@ -190,12 +129,8 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       word(d.slot);
       return true;
     }
-    case 0x41: {  // i32.const (constants stay unmaterialized until used)
-      int32_t v = r_.s32();
-      if (failed()) return false;
-      push_const(ValType::I32, static_cast<uint32_t>(v));
-      return true;
-    }
+    case 0x41:
+      return i32_const();
     case 0x42:
     case 0x44: {  // i64.const, f64.const
       uint64_t v = opcode == 0x42 ? static_cast<uint64_t>(r_.s64()) : r_.u64_fixed();
