@@ -311,13 +311,25 @@ L_BrTable : {
   HM_JUMP(4 + std::min(i, n));
   NEXT();
 }
-L_BrTableAddImm : {
-  const uint32_t i = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
-  fp[pc[2]] = i;
-  uint32_t n = pc[6];
-  HM_JUMP(7 + std::min(i, n));
-  NEXT();
-}
+// The tail of every br_table form: the index `x` plus the immediate at word `w` is written to
+// the slot named at word w - 2 and selects a target among those after the count at w + 2.
+#define HM_BR_TABLE_ADD(x, w)                             \
+  do {                                                    \
+    const uint32_t i_ = static_cast<uint32_t>(x) + pc[w]; \
+    fp[pc[(w)-2]] = i_;                                   \
+    HM_JUMP((w) + 3 + std::min(i_, pc[(w) + 2]));         \
+    NEXT();                                               \
+  } while (0)
+// `v`: the byte at wasm address `addr` (a uint32_t) + the offset at word offset_word, also
+// written to the slot named at dst_word.
+#define HM_LOAD8U_INTO(v, dst_word, addr, offset_word)                \
+  const uint64_t ea_ = static_cast<uint64_t>(addr) + pc[offset_word]; \
+  if (ea_ + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);          \
+  const uint32_t v = mem_base[ea_];                                   \
+  fp[pc[dst_word]] = v
+
+L_BrTableAddImm:
+  HM_BR_TABLE_ADD(fp[pc[3]], 4);
 L_BrTableLookup : {
   // Words: 2-8 the I32AndShlImm (t, a, mask, dst, shift), 11-16 the I32LoadAddImm (sum, a,
   // imm, dst, offset), 19-23 the BrTableAddImm (sum, a, imm, count), 24- the targets.
@@ -332,39 +344,21 @@ L_BrTableLookup : {
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[15]] = v;
-  const uint32_t i = v + pc[21];
-  fp[pc[19]] = i;
-  const uint32_t n = pc[23];
-  HM_JUMP(24 + std::min(i, n));
-  NEXT();
+  HM_BR_TABLE_ADD(v, 21);
 }
 L_BrTableLoad8U : {
   // Words: 2-4 the I32Load8U (dst, addr, offset), 7-11 the BrTableAddImm (sum, a, imm,
   // count), 12- the targets.
-  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
-  const uint32_t v = mem_base[ea];
-  fp[pc[2]] = v;
-  const uint32_t i = v + pc[9];
-  fp[pc[7]] = i;
-  const uint32_t n = pc[11];
-  HM_JUMP(12 + std::min(i, n));
-  NEXT();
+  HM_LOAD8U_INTO(v, 2, static_cast<uint32_t>(fp[pc[3]]), 4);
+  HM_BR_TABLE_ADD(v, 9);
 }
 L_BrTableLoad8UAnd : {
   // Words: 2-4 the I32Load8U, 7-10 the I32AndImm (t, a, mask), 13-17 the BrTableAddImm,
   // 18- the targets.
-  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
-  const uint32_t v = mem_base[ea];
-  fp[pc[2]] = v;
+  HM_LOAD8U_INTO(v, 2, static_cast<uint32_t>(fp[pc[3]]), 4);
   const uint32_t t = v & pc[9];
   fp[pc[7]] = t;
-  const uint32_t i = t + pc[15];
-  fp[pc[13]] = i;
-  const uint32_t n = pc[17];
-  HM_JUMP(18 + std::min(i, n));
-  NEXT();
+  HM_BR_TABLE_ADD(t, 15);
 }
 L_I32ShrUAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
@@ -479,18 +473,15 @@ L_I32ShrUXor : {
   HM_BR_ADD64_NE(BrIfI64AddImmNeImmLoop, pc[6] | (uint64_t{pc[7]} << 32), 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD64_NE
   // A byte flag loaded and tested: `if (p[i])`, `while (*s)`.
-#define HM_BR_LOAD8U(name, addr, dst, offset_word, target_word, test)  \
-  L_##name : {                                                         \
-    const uint64_t ea = static_cast<uint64_t>(addr) + pc[offset_word]; \
-    if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);          \
-    const uint32_t v = mem_base[ea];                                   \
-    fp[pc[dst]] = v;                                                   \
-    if (test) {                                                        \
-      HM_JUMP(target_word);                                            \
-    } else {                                                           \
-      pc += (target_word) + 1;                                         \
-    }                                                                  \
-    NEXT();                                                            \
+#define HM_BR_LOAD8U(name, addr, dst_word, offset_word, target_word, test) \
+  L_##name : {                                                             \
+    HM_LOAD8U_INTO(v, dst_word, addr, offset_word);                        \
+    if (test) {                                                            \
+      HM_JUMP(target_word);                                                \
+    } else {                                                               \
+      pc += (target_word) + 1;                                             \
+    }                                                                      \
+    NEXT();                                                                \
   }
   HM_BR_LOAD8U(BrIfLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v != 0)
   HM_BR_LOAD8U(BrUnlessLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v == 0)
@@ -499,6 +490,8 @@ L_I32ShrUXor : {
   HM_BR_LOAD8U(BrUnlessLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7,
                8, v == 0)
 #undef HM_BR_LOAD8U
+#undef HM_LOAD8U_INTO
+#undef HM_BR_TABLE_ADD
 #define HM_BR_ADD_IMM(name, test, check)                         \
   L_##name : {                                                   \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
