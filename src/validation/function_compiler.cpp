@@ -1,5 +1,6 @@
 // Validation and code generation of function bodies: blocks, branches, calls, memory
 // accesses, and the driver. See body_compiler.hpp for the design.
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -401,6 +402,31 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
   return false;
 }
 
+namespace {
+
+// The one-byte numeric operators' operand and result types, for the validator's fast path.
+struct NumericSignature {
+  uint8_t arity = 0;  // 0: not a one-byte numeric operator
+  ValType in{}, out{};
+};
+constexpr std::array<NumericSignature, 256> kNumericSignatures = [] {
+  std::array<NumericSignature, 256> t{};
+#define UNOP(name, code, in, out) \
+  if constexpr ((code) < 0x100) t[code] = {1, ValType::in, ValType::out};
+#define BINOP(name, code, in, out) \
+  if constexpr ((code) < 0x100) t[code] = {2, ValType::in, ValType::out};
+#define UNOP_TRAP UNOP
+#define BINOP_TRAP BINOP
+#include "execution/numeric_ops.def"
+#undef UNOP
+#undef BINOP
+#undef UNOP_TRAP
+#undef BINOP_TRAP
+  return t;
+}();
+
+}  // namespace
+
 template <BodyMode kMode>
 Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   locals_ = type_.params;
@@ -466,6 +492,16 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
         ok = end_block();
         break;
       default:
+        if constexpr (kMode == BodyMode::Validate) {
+          // Numeric operators only check and replace operand types (the table below).
+          if (const NumericSignature sig = kNumericSignatures[opcode]; sig.arity != 0) {
+            if (sig.arity == 2) pop_raw(sig.in);
+            pop_raw(sig.in);
+            push(sig.out);
+            ok = true;
+            break;
+          }
+        }
         ok = instruction(opcode);
         break;
     }
