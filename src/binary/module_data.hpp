@@ -2,10 +2,12 @@
 // instantiation reads. Index spaces include imports first, as in the spec.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -130,7 +132,21 @@ struct ModuleData {
 
   /// From the `name` custom section (malformed name sections are ignored, as the spec allows).
   std::string module_name;
-  std::unordered_map<uint32_t, std::string> func_names;
+  /// Function names as views into `bytes`, sorted by function index (the section requires
+  /// increasing indices): no allocation per name when a large module loads.
+  struct FuncName {
+    uint32_t func_index;
+    uint32_t offset;  // into bytes
+    uint32_t size;
+  };
+  std::vector<FuncName> func_names;
+  /// The name of function `func_index` from the name section; empty if it has none.
+  std::string_view function_name(uint32_t func_index) const {
+    auto it = std::lower_bound(func_names.begin(), func_names.end(), func_index,
+                               [](const FuncName& n, uint32_t i) { return n.func_index < i; });
+    if (it == func_names.end() || it->func_index != func_index) return {};
+    return {reinterpret_cast<const char*>(bytes.data()) + it->offset, it->size};
+  }
   std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::string>> local_names;
 
   /// Functions referenced outside function bodies (exports, elements, global inits): the set

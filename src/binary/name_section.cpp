@@ -49,8 +49,20 @@ void decode_name_section(ModuleData& m, uint64_t pos, uint64_t end) {
         break;
       }
       case 1: {
-        NameMap names;
-        if (!read_name_map(sub, names) || !sub.at_end()) return;
+        std::vector<ModuleData::FuncName> names;
+        uint32_t count;
+        if (!read_count(sub, count, 2)) return;
+        names.reserve(count);
+        for (uint32_t i = 0; i < count; ++i) {
+          const uint32_t index = sub.u32();
+          const std::string_view name = sub.name_view();
+          if (!sub.ok() || (!names.empty() && index <= names.back().func_index)) return;
+          names.push_back({index,
+                           static_cast<uint32_t>(reinterpret_cast<const uint8_t*>(name.data()) -
+                                                 m.bytes.data()),
+                           static_cast<uint32_t>(name.size())});
+        }
+        if (!sub.at_end()) return;
         m.func_names = std::move(names);
         break;
       }

@@ -5,7 +5,7 @@
 
 namespace hailmary::detail {
 
-std::string Reader::name() {
+std::string_view Reader::name_view() {
   const uint64_t start = pos_;
   const uint32_t length = u32();
   if (failed_) return {};
@@ -21,7 +21,11 @@ std::string Reader::name() {
     return {};
   }
   pos_ += length;
-  return std::string(bytes);
+  return bytes;
+}
+
+std::string Reader::name() {
+  return std::string(name_view());
 }
 
 bool is_valid_utf8(std::string_view bytes) noexcept {

@@ -104,6 +104,8 @@ class Reader {
 
   /// A length-prefixed UTF-8 name.
   std::string name();
+  /// The same without a copy: a view into the bytes being read (empty on failure).
+  std::string_view name_view();
 
  private:
   int64_t s_any(unsigned bits) {

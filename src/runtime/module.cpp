@@ -159,8 +159,7 @@ std::vector<std::span<const uint8_t>> Module::custom_sections(std::string_view n
 }
 
 std::string_view Module::function_name(uint32_t func_index) const {
-  auto it = data_->func_names.find(func_index);
-  return it == data_->func_names.end() ? std::string_view{} : std::string_view(it->second);
+  return data_->function_name(func_index);
 }
 
 }  // namespace hailmary

@@ -584,7 +584,7 @@ TEST(Decoder, NameSection) {
   auto out = decode(bytes);
   ASSERT_FALSE(out.error) << *out.error;
   EXPECT_EQ(out.module.module_name, "m");
-  EXPECT_EQ(out.module.func_names.at(0), "f");
+  EXPECT_EQ(out.module.function_name(0), "f");
   EXPECT_EQ(out.module.local_names.at(0).at(0), "x");
   EXPECT_EQ(out.module.local_names.at(0).at(1), "y");
   ASSERT_EQ(out.module.customs.size(), 1u);
@@ -611,7 +611,7 @@ TEST(Decoder, MalformedNameSectionIsIgnored) {
   auto disorder = decode(module(
       {section(0, cat({name, {0x01, 0x04, 0x01, 0x00, 0x01, 'a', 0x00, 0x02, 0x01, 'm'}}))}));
   ASSERT_FALSE(disorder.error);
-  EXPECT_EQ(disorder.module.func_names.at(0), "a");
+  EXPECT_EQ(disorder.module.function_name(0), "a");
   EXPECT_TRUE(disorder.module.module_name.empty());
   // A good module name survives a bad function-name subsection after it.
   auto out = decode(module({section(0, cat({name, {0x00, 0x02, 0x01, 'm', 0x01, 0x01, 0x05}}))}));
