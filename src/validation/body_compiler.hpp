@@ -93,10 +93,10 @@ inline Op negate_compare(Op op) {
     HM_NEG(I32, LtU, GeU)
     HM_NEG(I32, GtS, LeS)
     HM_NEG(I32, GtU, LeU)
-    HM_NEG(I64, Eq, Ne) HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS)
-        HM_NEG(I64, GtU, LeU)
+    HM_NEG(I64, Eq, Ne)
+    HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
-            default : return Op::Count;
+        default : return Op::Count;
   }
 }
 
@@ -523,7 +523,7 @@ class FunctionCompiler {
     }
     return o;
   }
-  Operand pop(ValType expect) {
+  [[gnu::always_inline]] Operand pop(ValType expect) {
     Operand o = pop_raw(expect);
     if constexpr (kEmit) {
       if (o.is_const()) o = realize(o, stack_.size());

@@ -108,16 +108,21 @@ bool FunctionCompiler<kMode>::end_block() {
     if (c.kind == CtrlKind::If) c.assigned_at_label &= c.assigned_at_entry;  // no else: skipped
     assigned_ = c.assigned_at_label;
   }
-  Ctrl done = std::move(ctrls_.back());
+  // What the label needs once the block is gone (no Ctrl copy: validation never has fixups).
+  const uint32_t base = c.base;
+  const TypeList results = c.results;
+  const uint32_t else_fixup = c.else_fixup;
+  std::vector<uint32_t> fixups;
+  if constexpr (kMode == BodyMode::Compile) fixups = std::move(c.fixups);
   ctrls_.pop_back();
   uint32_t here = pc();
   bind_label();
   if (live()) {
-    for (uint32_t f : done.fixups) code_[f] = rel(here, f);
-    if (done.else_fixup != UINT32_MAX) code_[done.else_fixup] = rel(here, done.else_fixup);
+    for (uint32_t f : fixups) code_[f] = rel(here, f);
+    if (else_fixup != UINT32_MAX) code_[else_fixup] = rel(here, else_fixup);
   }
-  stack_.resize(done.base);
-  push_types(done.results.span());
+  stack_.resize(base);
+  push_types(results.span());
   last_dst_pos_ = UINT32_MAX;
   return true;
 }
