@@ -437,41 +437,34 @@ L_I32ShrUXor : {
   pc += 8;
   NEXT();
 }
-// Counted loops: i = i + k; branch if i != n.
-#define HM_BR_ADD_NE(name, bound, target_word, check)            \
-  L_##name : {                                                   \
-    const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
-    fp[pc[2]] = v;                                               \
-    if (v != (bound)) {                                          \
-      check;                                                     \
-      HM_JUMP(target_word);                                      \
-    } else {                                                     \
-      pc += (target_word) + 1;                                   \
-    }                                                            \
-    NEXT();                                                      \
+// Counted loops: i = i + k; branch if i != n, as i32 (k one word) or i64 (k two words).
+#define HM_BR_ADD_NE(name, T, sum, bound, target_word, check) \
+  L_##name : {                                                \
+    const T v = static_cast<T>(sum);                          \
+    fp[pc[2]] = v;                                            \
+    if (v != static_cast<T>(bound)) {                         \
+      check;                                                  \
+      HM_JUMP(target_word);                                   \
+    } else {                                                  \
+      pc += (target_word) + 1;                                \
+    }                                                         \
+    NEXT();                                                   \
   }
-  HM_BR_ADD_NE(BrIfAddImmNe, static_cast<uint32_t>(fp[pc[6]]), 7, (void)0)
-  HM_BR_ADD_NE(BrIfAddImmNeImm, pc[6], 8, (void)0)
-  HM_BR_ADD_NE(BrIfAddImmNeLoop, static_cast<uint32_t>(fp[pc[6]]), 7, HM_CHECK_INTERRUPT())
-  HM_BR_ADD_NE(BrIfAddImmNeImmLoop, pc[6], 8, HM_CHECK_INTERRUPT())
+#define HM_SUM32 fp[pc[3]] + pc[4]
+#define HM_SUM64 fp[pc[3]] + (pc[4] | (uint64_t{pc[5]} << 32))
+#define HM_IMM64_AT6 (pc[6] | (uint64_t{pc[7]} << 32))
+  HM_BR_ADD_NE(BrIfAddImmNe, uint32_t, HM_SUM32, fp[pc[6]], 7, (void)0)
+  HM_BR_ADD_NE(BrIfAddImmNeImm, uint32_t, HM_SUM32, pc[6], 8, (void)0)
+  HM_BR_ADD_NE(BrIfAddImmNeLoop, uint32_t, HM_SUM32, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
+  HM_BR_ADD_NE(BrIfAddImmNeImmLoop, uint32_t, HM_SUM32, pc[6], 8, HM_CHECK_INTERRUPT())
+  HM_BR_ADD_NE(BrIfI64AddImmNe, uint64_t, HM_SUM64, fp[pc[6]], 7, (void)0)
+  HM_BR_ADD_NE(BrIfI64AddImmNeImm, uint64_t, HM_SUM64, HM_IMM64_AT6, 8, (void)0)
+  HM_BR_ADD_NE(BrIfI64AddImmNeLoop, uint64_t, HM_SUM64, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
+  HM_BR_ADD_NE(BrIfI64AddImmNeImmLoop, uint64_t, HM_SUM64, HM_IMM64_AT6, 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD_NE
-#define HM_BR_ADD64_NE(name, bound, target_word, check)               \
-  L_##name : {                                                        \
-    const uint64_t v = fp[pc[3]] + (pc[4] | (uint64_t{pc[5]} << 32)); \
-    fp[pc[2]] = v;                                                    \
-    if (v != (bound)) {                                               \
-      check;                                                          \
-      HM_JUMP(target_word);                                           \
-    } else {                                                          \
-      pc += (target_word) + 1;                                        \
-    }                                                                 \
-    NEXT();                                                           \
-  }
-  HM_BR_ADD64_NE(BrIfI64AddImmNe, fp[pc[6]], 7, (void)0)
-  HM_BR_ADD64_NE(BrIfI64AddImmNeImm, pc[6] | (uint64_t{pc[7]} << 32), 8, (void)0)
-  HM_BR_ADD64_NE(BrIfI64AddImmNeLoop, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
-  HM_BR_ADD64_NE(BrIfI64AddImmNeImmLoop, pc[6] | (uint64_t{pc[7]} << 32), 8, HM_CHECK_INTERRUPT())
-#undef HM_BR_ADD64_NE
+#undef HM_SUM32
+#undef HM_SUM64
+#undef HM_IMM64_AT6
   // A byte flag loaded and tested: `if (p[i])`, `while (*s)`.
 #define HM_BR_LOAD8U(name, addr, dst_word, offset_word, target_word, test) \
   L_##name : {                                                             \

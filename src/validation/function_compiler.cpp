@@ -465,31 +465,6 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
       case 0x41:
         ok = i32_const();
         break;
-      case 0x28:
-      case 0x29:
-      case 0x2A:
-      case 0x2B:
-      case 0x2C:
-      case 0x2D:
-      case 0x2E:
-      case 0x2F:
-      case 0x30:
-      case 0x31:
-      case 0x32:
-      case 0x33:
-      case 0x34:
-      case 0x35:
-      case 0x36:
-      case 0x37:
-      case 0x38:
-      case 0x39:
-      case 0x3A:
-      case 0x3B:
-      case 0x3C:
-      case 0x3D:
-      case 0x3E:
-        ok = memory_access(opcode);
-        break;
       case 0x02:
         ok = begin_block(CtrlKind::Block, 0);
         break;
@@ -497,8 +472,12 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
         ok = end_block();
         break;
       default:
+        if (opcode >= 0x28 && opcode <= 0x3E) {  // the loads and stores
+          ok = memory_access(opcode);
+          break;
+        }
         if constexpr (kMode == BodyMode::Validate) {
-          // Numeric operators only check and replace operand types (the table below).
+          // Numeric operators only check and replace operand types (kNumericSignatures).
           if (const NumericSignature sig = kNumericSignatures[opcode]; sig.arity != 0) {
             if (sig.arity == 2) pop_raw(sig.in);
             pop_raw(sig.in);
