@@ -511,6 +511,19 @@ L_Copy2:
   fp[pc[4]] = fp[pc[5]];
   pc += 6;
   NEXT();
+L_Copy3:
+  fp[pc[2]] = fp[pc[3]];
+  fp[pc[4]] = fp[pc[5]];
+  fp[pc[6]] = fp[pc[7]];
+  pc += 8;
+  NEXT();
+L_Copy4:
+  fp[pc[2]] = fp[pc[3]];
+  fp[pc[4]] = fp[pc[5]];
+  fp[pc[6]] = fp[pc[7]];
+  fp[pc[8]] = fp[pc[9]];
+  pc += 10;
+  NEXT();
 L_BrIfI32EqAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
   fp[pc[2]] = t;

@@ -94,7 +94,8 @@ inline Op negate_compare(Op op) {
     HM_NEG(I32, GtS, LeS)
     HM_NEG(I32, GtU, LeU)
     HM_NEG(I64, Eq, Ne)
-    HM_NEG(I64, LtS, GeS) HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+    HM_NEG(I64, LtS, GeS)
+    HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
         default : return Op::Count;
   }
@@ -360,9 +361,15 @@ class FunctionCompiler {
     }
   }
   void emit_copy(uint32_t dst, uint32_t src) {
-    if (live() && last_op_ == Op::Copy && last_op_pos_ + kHandlerWords + 2 == pc() &&
+    // Consecutive copies (up to four) become one instruction; they still happen in order.
+    const Op more = last_op_ == Op::Copy    ? Op::Copy2
+                    : last_op_ == Op::Copy2 ? Op::Copy3
+                    : last_op_ == Op::Copy3 ? Op::Copy4
+                                            : Op::Count;
+    const uint32_t words = last_op_ == Op::Copy ? 2 : last_op_ == Op::Copy2 ? 4 : 6;
+    if (live() && more != Op::Count && last_op_pos_ + kHandlerWords + words == pc() &&
         label_pc_ != pc()) {
-      fuse_last(Op::Copy2);
+      fuse_last(more);
       code_.push_back(dst);
       code_.push_back(src);
       last_dst_pos_ = UINT32_MAX;
