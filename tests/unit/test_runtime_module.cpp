@@ -184,7 +184,7 @@ TEST(ModuleApi, DeclaredLocalsReadBeforeWriteAreZero) {
 
 // wat/fused.wat is written in the shapes the translator turns into single instructions
 // (switch on a loaded byte or a looked-up index, byte-flag branches, 64-bit counted loops,
-// wraps and reinterprets that emit nothing): every path and the fused loads' traps.
+// runs of copies, wraps and reinterprets that emit nothing): every path and the fused loads' traps.
 TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   Engine engine;
   Store store(engine);
@@ -222,6 +222,10 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
                       {i64(3 * 0x100000000LL + 3)}));
   EXPECT_TRUE(returns(call(*instance, "sum64_to_10", {i64(0)}), {i64(45)}));
   EXPECT_TRUE(returns(call(*instance, "sum64_to_10", {i64(7)}), {i64(24)}));
+  EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
+                      {i32(4), i32(3), i32(2), i32(1)}));
+  EXPECT_TRUE(
+      returns(call(*instance, "rotate3", {i32(1), i32(2), i32(3)}), {i32(2), i32(3), i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "wrap_add", {i64(0x100000005)}), {i32(6)}));
   EXPECT_TRUE(returns(call(*instance, "wrap_add", {i64(-1)}), {i32(0)}));
   EXPECT_TRUE(returns(call(*instance, "wrap_result", {i64(0x123456789abcdef0)}),

@@ -83,6 +83,13 @@
                         (i64.const 10))))
     (local.get $acc))
 
+  ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
+  (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
+    (block (result i32 i32 i32 i32)
+      (local.get 3) (local.get 2) (local.get 1) (local.get 0)))
+  (func (export "rotate3") (param i32 i32 i32) (result i32 i32 i32)
+    (block (result i32 i32 i32) (local.get 1) (local.get 2) (local.get 0)))
+
   ;; Wraps and reinterprets: the low half must come out clean through every consumer.
   (func (export "wrap_add") (param $x i64) (result i32)
     (i32.add (i32.wrap_i64 (local.get $x)) (i32.const 1)))
