@@ -95,7 +95,8 @@ inline Op negate_compare(Op op) {
     HM_NEG(I32, GtU, LeU)
     HM_NEG(I64, Eq, Ne)
     HM_NEG(I64, LtS, GeS)
-    HM_NEG(I64, LtU, GeU) HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+    HM_NEG(I64, LtU, GeU)
+    HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
         default : return Op::Count;
   }
@@ -234,6 +235,33 @@ struct Ctrl {
     return kind == CtrlKind::Loop ? params.span() : results.span();
   }
 };
+
+// The loads and stores (0x28-0x3E), as switch cases: run() dispatches them itself and
+// instruction() for everyone else; a case list (not a range test) keeps both jump tables.
+#define HM_MEMORY_ACCESS_CASES \
+  case 0x28:                   \
+  case 0x29:                   \
+  case 0x2A:                   \
+  case 0x2B:                   \
+  case 0x2C:                   \
+  case 0x2D:                   \
+  case 0x2E:                   \
+  case 0x2F:                   \
+  case 0x30:                   \
+  case 0x31:                   \
+  case 0x32:                   \
+  case 0x33:                   \
+  case 0x34:                   \
+  case 0x35:                   \
+  case 0x36:                   \
+  case 0x37:                   \
+  case 0x38:                   \
+  case 0x39:                   \
+  case 0x3A:                   \
+  case 0x3B:                   \
+  case 0x3C:                   \
+  case 0x3D:                   \
+  case 0x3E:
 
 /// What a body pass produces: executable code, or nothing (a pure validator for tests and
 /// fuzzing). Both run the same validation code; only emission is compiled out.

@@ -465,6 +465,9 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
       case 0x41:
         ok = i32_const();
         break;
+        HM_MEMORY_ACCESS_CASES
+        ok = memory_access(opcode);
+        break;
       case 0x02:
         ok = begin_block(CtrlKind::Block, 0);
         break;
@@ -472,10 +475,6 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
         ok = end_block();
         break;
       default:
-        if (opcode >= 0x28 && opcode <= 0x3E) {  // the loads and stores
-          ok = memory_access(opcode);
-          break;
-        }
         if constexpr (kMode == BodyMode::Validate) {
           // Numeric operators only check and replace operand types (kNumericSignatures).
           if (const NumericSignature sig = kNumericSignatures[opcode]; sig.arity != 0) {

@@ -91,29 +91,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
       word(v.slot);
       return true;
     }
-    case 0x28:
-    case 0x29:
-    case 0x2A:
-    case 0x2B:
-    case 0x2C:
-    case 0x2D:
-    case 0x2E:
-    case 0x2F:
-    case 0x30:
-    case 0x31:
-    case 0x32:
-    case 0x33:
-    case 0x34:
-    case 0x35:
-    case 0x36:
-    case 0x37:
-    case 0x38:
-    case 0x39:
-    case 0x3A:
-    case 0x3B:
-    case 0x3C:
-    case 0x3D:
-    case 0x3E:
+      HM_MEMORY_ACCESS_CASES
       return memory_access(opcode);
     case 0x3F: {  // memory.size
       if (!zero_byte() || !need_memory()) return false;
