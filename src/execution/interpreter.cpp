@@ -478,6 +478,8 @@ L_I32ShrUXor : {
   }
   HM_BR_LOAD8U(BrIfLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v != 0)
   HM_BR_LOAD8U(BrUnlessLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v == 0)
+  HM_BR_LOAD8U(BrIfLoad8UEqImm, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 6, v == pc[5])
+  HM_BR_LOAD8U(BrIfLoad8UNeImm, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 6, v != pc[5])
   HM_BR_LOAD8U(BrIfLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7, 8,
                v != 0)
   HM_BR_LOAD8U(BrUnlessLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7,

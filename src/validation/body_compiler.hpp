@@ -96,7 +96,8 @@ inline Op negate_compare(Op op) {
     HM_NEG(I64, Eq, Ne)
     HM_NEG(I64, LtS, GeS)
     HM_NEG(I64, LtU, GeU)
-    HM_NEG(I64, GtS, LeS) HM_NEG(I64, GtU, LeU)
+    HM_NEG(I64, GtS, LeS)
+    HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
         default : return Op::Count;
   }
@@ -475,6 +476,12 @@ class FunctionCompiler {
     Op cmp = when ? p.op : negate_compare(p.op);
     if ((cmp == Op::I32EqImm || cmp == Op::I32NeImm) && p.b_or_imm_lo == 0) {
       emit_cond_branch(PendingCompare{}, p.a, cmp == Op::I32NeImm);  // a plain (un)less
+      return;
+    }
+    if ((cmp == Op::I32EqImm || cmp == Op::I32NeImm) && last_is(Op::I32Load8U, 3, p.a)) {
+      // A byte (a type tag) loaded and compared with a constant: one instruction.
+      fuse_last(cmp == Op::I32EqImm ? Op::BrIfLoad8UEqImm : Op::BrIfLoad8UNeImm);
+      code_.push_back(p.b_or_imm_lo);
       return;
     }
     if ((cmp == Op::I32Ne || cmp == Op::I32NeImm) && last_is(Op::I32AddImm, 4, p.a)) {

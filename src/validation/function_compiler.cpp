@@ -537,6 +537,8 @@ bool single_target_branch(Op op) {
     case Op::BrIfI64AddImmNeImmLoop:
     case Op::BrIfLoad8U:
     case Op::BrUnlessLoad8U:
+    case Op::BrIfLoad8UEqImm:
+    case Op::BrIfLoad8UNeImm:
     case Op::BrIfLoad8UAddImm:
     case Op::BrUnlessLoad8UAddImm:
 #define HM_X(T, name)           \

@@ -215,6 +215,13 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "flag_or", {i32(64), i32(7), i32(8)}), {i32(8)}));
   EXPECT_TRUE(
       traps(call(*instance, "flag_or", {i32(70000), i32(7), i32(8)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "byte_is_3", {i32(4)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "byte_is_3", {i32(0)}), {i32(0)}));
+  EXPECT_TRUE(traps(call(*instance, "byte_is_3", {i32(65536)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "byte_not_3", {i32(4)}), {i32(0)}));
+  EXPECT_TRUE(returns(call(*instance, "byte_not_3", {i32(5)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "first_byte_not_2", {i32(0)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "first_byte_not_2", {i32(2)}), {i32(2)}));
   EXPECT_TRUE(returns(call(*instance, "sum64", {i64(0), i64(10)}), {i64(45)}));
   EXPECT_TRUE(returns(call(*instance, "sum64", {i64(5), i64(5)}), {i64(0)}));
   EXPECT_TRUE(returns(call(*instance, "sum64", {i64(-3), i64(3)}), {i64(-3)}));

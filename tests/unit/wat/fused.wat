@@ -64,6 +64,21 @@
     (if (result i32) (i32.load8_u (local.get $p))
       (then (local.get $a)) (else (local.get $b))))
 
+  ;; A byte compared with a constant (a type-tag test), as `if` and as `br_if`.
+  (func (export "byte_is_3") (param $p i32) (result i32)
+    (if (result i32) (i32.eq (i32.load8_u (local.get $p)) (i32.const 3))
+      (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "byte_not_3") (param $p i32) (result i32)
+    (if (result i32) (i32.ne (i32.load8_u (local.get $p)) (i32.const 3))
+      (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "first_byte_not_2") (param $p i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ne (i32.load8_u (local.get $p)) (i32.const 2)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (local.get $p))
+
   ;; Sum of the i64 range [from, to) stepping by 1, with a 64-bit ne-terminated loop.
   (func (export "sum64") (param $from i64) (param $to i64) (result i64)
     (local $acc i64)
