@@ -38,6 +38,8 @@ namespace hailmary::detail {
   X(I32AndShlImm, 7)      /* t, a, mask lo, hi, dst, shift lo, hi: t = a & m; dst = t << s */   \
   X(BrIfAndImm, 5)        /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */          \
   X(BrUnlessAndImm, 5)                                                                          \
+  X(BrIfAndImmLoop, 5)                                                                          \
+  X(BrUnlessAndImmLoop, 5)                                                                      \
   X(I32LoadLoad, 5)     /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */     \
   X(I32RotlXor, 6)      /* t, a, k lo, hi, dst, b: t = rotl(a, k); dst = t ^ b */               \
   X(I32ShrUXor, 6)      /* t, a, k lo, hi, dst, b: t = a >> k; dst = t ^ b */                   \
@@ -65,6 +67,8 @@ namespace hailmary::detail {
   X(Copy4, 8)                                                                                   \
   X(BrIfI32EqAndImm, 6) /* t, a, mask lo, hi, b, target: t = a & m; branch if b == t */         \
   X(BrIfI32NeAndImm, 6)                                                                         \
+  X(BrIfI32EqAndImmLoop, 6)                                                                     \
+  X(BrIfI32NeAndImmLoop, 6)                                                                     \
   X(Return, 0)       /* */                                                                      \
   X(ReturnFrom, 1)   /* src: the single result is copied to slot 0 first */                     \
   X(Call, 2)         /* func index, arg base */                                                 \
@@ -120,20 +124,20 @@ namespace hailmary::detail {
   X(I32, Ne)                                                                                    \
   X(I32, LtS)                                                                                   \
   X(I32, LtU)                                                                                   \
-  X(I32, GtS) X(I32, GtU) X(I32, LeS) X(I32, LeU) X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) \
-      X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS)       \
-          X(I64, GeU)
+  X(I32, GtS)                                                                                   \
+  X(I32, GtU) X(I32, LeS) X(I32, LeU) X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) \
+      X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
 // The loads: name, memory type, extended-to type.
-#define HM_LOADS(X)                                                                                \
-  X(I32Load, uint32_t, uint32_t)                                                                   \
-  X(I64Load, uint64_t, uint64_t)                                                                   \
-  X(I32Load8S, int8_t, uint32_t)                                                                   \
-  X(I32Load8U, uint8_t, uint32_t)                                                                  \
-  X(I32Load16S, int16_t, uint32_t) X(I32Load16U, uint16_t, uint32_t) X(I64Load8S, int8_t, int64_t) \
-      X(I64Load8U, uint8_t, uint64_t) X(I64Load16S, int16_t, int64_t)                              \
-          X(I64Load16U, uint16_t, uint64_t) X(I64Load32S, int32_t, int64_t)                        \
-              X(I64Load32U, uint32_t, uint64_t)
+#define HM_LOADS(X)                                                                               \
+  X(I32Load, uint32_t, uint32_t)                                                                  \
+  X(I64Load, uint64_t, uint64_t)                                                                  \
+  X(I32Load8S, int8_t, uint32_t)                                                                  \
+  X(I32Load8U, uint8_t, uint32_t)                                                                 \
+  X(I32Load16S, int16_t, uint32_t)                                                                \
+  X(I32Load16U, uint16_t, uint32_t) X(I64Load8S, int8_t, int64_t) X(I64Load8U, uint8_t, uint64_t) \
+      X(I64Load16S, int16_t, int64_t) X(I64Load16U, uint16_t, uint64_t)                           \
+          X(I64Load32S, int32_t, int64_t) X(I64Load32U, uint32_t, uint64_t)
 
 enum class Op : uint16_t {
 #define HM_X(name, n) name,

@@ -390,26 +390,29 @@ L_I32AndShlImm : {
   pc += 9;
   NEXT();
 }
-L_BrIfAndImm : {
-  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
-  fp[pc[2]] = t;
-  if (t != 0) {
-    HM_JUMP(6);
-  } else {
-    pc += 7;
+// t = a & mask; branch on t (flag tests) or on t compared with b (field compares), with the
+// loop variants that check for an interrupt when taken.
+#define HM_BR_AND_IMM(name, test, target_word, check)            \
+  L_##name : {                                                   \
+    const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4]; \
+    fp[pc[2]] = t;                                               \
+    if (test) {                                                  \
+      check;                                                     \
+      HM_JUMP(target_word);                                      \
+    } else {                                                     \
+      pc += (target_word) + 1;                                   \
+    }                                                            \
+    NEXT();                                                      \
   }
-  NEXT();
-}
-L_BrUnlessAndImm : {
-  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
-  fp[pc[2]] = t;
-  if (t == 0) {
-    HM_JUMP(6);
-  } else {
-    pc += 7;
-  }
-  NEXT();
-}
+  HM_BR_AND_IMM(BrIfAndImm, t != 0, 6, (void)0)
+  HM_BR_AND_IMM(BrUnlessAndImm, t == 0, 6, (void)0)
+  HM_BR_AND_IMM(BrIfAndImmLoop, t != 0, 6, HM_CHECK_INTERRUPT())
+  HM_BR_AND_IMM(BrUnlessAndImmLoop, t == 0, 6, HM_CHECK_INTERRUPT())
+  HM_BR_AND_IMM(BrIfI32EqAndImm, static_cast<uint32_t>(fp[pc[6]]) == t, 7, (void)0)
+  HM_BR_AND_IMM(BrIfI32NeAndImm, static_cast<uint32_t>(fp[pc[6]]) != t, 7, (void)0)
+  HM_BR_AND_IMM(BrIfI32EqAndImmLoop, static_cast<uint32_t>(fp[pc[6]]) == t, 7, HM_CHECK_INTERRUPT())
+  HM_BR_AND_IMM(BrIfI32NeAndImmLoop, static_cast<uint32_t>(fp[pc[6]]) != t, 7, HM_CHECK_INTERRUPT())
+#undef HM_BR_AND_IMM
 L_I32LoadLoad : {
   uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
   if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
@@ -526,26 +529,6 @@ L_Copy4:
   fp[pc[8]] = fp[pc[9]];
   pc += 10;
   NEXT();
-L_BrIfI32EqAndImm : {
-  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
-  fp[pc[2]] = t;
-  if (static_cast<uint32_t>(fp[pc[6]]) == t) {
-    HM_JUMP(7);
-  } else {
-    pc += 8;
-  }
-  NEXT();
-}
-L_BrIfI32NeAndImm : {
-  const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4];
-  fp[pc[2]] = t;
-  if (static_cast<uint32_t>(fp[pc[6]]) != t) {
-    HM_JUMP(7);
-  } else {
-    pc += 8;
-  }
-  NEXT();
-}
 L_Select:
   fp[pc[2]] = static_cast<uint32_t>(fp[pc[5]]) != 0 ? fp[pc[3]] : fp[pc[4]];
   pc += 6;

@@ -99,7 +99,8 @@ inline Op negate_compare(Op op) {
     HM_NEG(I64, GtS, LeS)
     HM_NEG(I64, GtU, LeU)
 #undef HM_NEG
-        default : return Op::Count;
+    default:
+      return Op::Count;
   }
 }
 
@@ -136,6 +137,14 @@ inline Op loop_variant(Op op) {
       return Op::BrIfAddImmNeLoop;
     case Op::BrIfAddImmNeImm:
       return Op::BrIfAddImmNeImmLoop;
+    case Op::BrIfAndImm:
+      return Op::BrIfAndImmLoop;
+    case Op::BrUnlessAndImm:
+      return Op::BrUnlessAndImmLoop;
+    case Op::BrIfI32EqAndImm:
+      return Op::BrIfI32EqAndImmLoop;
+    case Op::BrIfI32NeAndImm:
+      return Op::BrIfI32NeAndImmLoop;
     case Op::BrIfI64AddImmNe:
       return Op::BrIfI64AddImmNeLoop;
     case Op::BrIfI64AddImmNeImm:

@@ -527,6 +527,10 @@ bool single_target_branch(Op op) {
     case Op::BrUnlessAndImm:
     case Op::BrIfI32EqAndImm:
     case Op::BrIfI32NeAndImm:
+    case Op::BrIfAndImmLoop:
+    case Op::BrUnlessAndImmLoop:
+    case Op::BrIfI32EqAndImmLoop:
+    case Op::BrIfI32NeAndImmLoop:
     case Op::BrIfAddImmNe:
     case Op::BrIfAddImmNeImm:
     case Op::BrIfAddImmNeLoop:

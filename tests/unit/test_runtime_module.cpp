@@ -222,6 +222,11 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "byte_not_3", {i32(5)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "first_byte_not_2", {i32(0)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "first_byte_not_2", {i32(2)}), {i32(2)}));
+  EXPECT_TRUE(returns(call(*instance, "trailing_ones", {i32(7)}), {i32(3)}));
+  EXPECT_TRUE(returns(call(*instance, "trailing_ones", {i32(11)}), {i32(2)}));
+  EXPECT_TRUE(returns(call(*instance, "trailing_zeros", {i32(8)}), {i32(3)}));
+  EXPECT_TRUE(returns(call(*instance, "steps_to_low_byte", {i32(0x105), i32(2)}), {i32(3)}));
+  EXPECT_TRUE(returns(call(*instance, "equal_bytes", {i32(0x05050505), i32(5)}), {i32(4)}));
   EXPECT_TRUE(returns(call(*instance, "sum64", {i64(0), i64(10)}), {i64(45)}));
   EXPECT_TRUE(returns(call(*instance, "sum64", {i64(5), i64(5)}), {i64(0)}));
   EXPECT_TRUE(returns(call(*instance, "sum64", {i64(-3), i64(3)}), {i64(-3)}));

@@ -79,6 +79,32 @@
         (br $next)))
     (local.get $p))
 
+  ;; Loops whose back edge tests x & mask, or compares it: the loop forms of those branches.
+  (func (export "trailing_ones") (param $x i32) (result i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $x (i32.div_u (local.get $x) (i32.const 2)))
+      (br_if $l (i32.and (local.get $x) (i32.const 1))))
+    (local.get $n))
+  (func (export "trailing_zeros") (param $x i32) (result i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $x (i32.div_u (local.get $x) (i32.const 2)))
+      (br_if $l (i32.eqz (i32.and (local.get $x) (i32.const 1)))))
+    (local.get $n))
+  (func (export "steps_to_low_byte") (param $x i32) (param $y i32) (result i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $x (i32.sub (local.get $x) (i32.const 1)))
+      (br_if $l (i32.ne (i32.and (local.get $x) (i32.const 255)) (local.get $y))))
+    (local.get $n))
+  (func (export "equal_bytes") (param $x i32) (param $y i32) (result i32) (local $n i32)
+    (loop $l
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $x (i32.div_u (local.get $x) (i32.const 256)))
+      (br_if $l (i32.eq (i32.and (local.get $x) (i32.const 255)) (local.get $y))))
+    (local.get $n))
+
   ;; Sum of the i64 range [from, to) stepping by 1, with a 64-bit ne-terminated loop.
   (func (export "sum64") (param $from i64) (param $to i64) (result i64)
     (local $acc i64)
