@@ -56,6 +56,12 @@ namespace hailmary::detail {
   X(BrIfLoad8UAddImm, 7) /* sum, a, imm lo, hi, dst, offset, target: the same at a+imm */       \
   X(BrIfLoad8UEqImm, 5)  /* dst, addr, offset, imm, target: branch if the byte == imm */        \
   X(BrIfLoad8UNeImm, 5)                                                                         \
+  X(BrIfLoad8ULoop, 4)                                                                          \
+  X(BrUnlessLoad8ULoop, 4)                                                                      \
+  X(BrIfLoad8UAddImmLoop, 7)                                                                    \
+  X(BrUnlessLoad8UAddImmLoop, 7)                                                                \
+  X(BrIfLoad8UEqImmLoop, 5)                                                                     \
+  X(BrIfLoad8UNeImmLoop, 5)                                                                     \
   X(BrUnlessLoad8UAddImm, 7)                                                                    \
   X(BrIfAddImm, 5) /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */                \
   X(BrUnlessAddImm, 5)                                                                          \
@@ -125,19 +131,21 @@ namespace hailmary::detail {
   X(I32, LtS)                                                                                   \
   X(I32, LtU)                                                                                   \
   X(I32, GtS)                                                                                   \
-  X(I32, GtU) X(I32, LeS) X(I32, LeU) X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) \
-      X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
+  X(I32, GtU)                                                                                   \
+  X(I32, LeS) X(I32, LeU) X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) \
+      X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
 // The loads: name, memory type, extended-to type.
-#define HM_LOADS(X)                                                                               \
-  X(I32Load, uint32_t, uint32_t)                                                                  \
-  X(I64Load, uint64_t, uint64_t)                                                                  \
-  X(I32Load8S, int8_t, uint32_t)                                                                  \
-  X(I32Load8U, uint8_t, uint32_t)                                                                 \
-  X(I32Load16S, int16_t, uint32_t)                                                                \
-  X(I32Load16U, uint16_t, uint32_t) X(I64Load8S, int8_t, int64_t) X(I64Load8U, uint8_t, uint64_t) \
-      X(I64Load16S, int16_t, int64_t) X(I64Load16U, uint16_t, uint64_t)                           \
-          X(I64Load32S, int32_t, int64_t) X(I64Load32U, uint32_t, uint64_t)
+#define HM_LOADS(X)                                                                             \
+  X(I32Load, uint32_t, uint32_t)                                                                \
+  X(I64Load, uint64_t, uint64_t)                                                                \
+  X(I32Load8S, int8_t, uint32_t)                                                                \
+  X(I32Load8U, uint8_t, uint32_t)                                                               \
+  X(I32Load16S, int16_t, uint32_t)                                                              \
+  X(I32Load16U, uint16_t, uint32_t)                                                             \
+  X(I64Load8S, int8_t, int64_t) X(I64Load8U, uint8_t, uint64_t) X(I64Load16S, int16_t, int64_t) \
+      X(I64Load16U, uint16_t, uint64_t) X(I64Load32S, int32_t, int64_t)                         \
+          X(I64Load32U, uint32_t, uint64_t)
 
 enum class Op : uint16_t {
 #define HM_X(name, n) name,

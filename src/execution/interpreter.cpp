@@ -469,24 +469,31 @@ L_I32ShrUXor : {
 #undef HM_SUM64
 #undef HM_IMM64_AT6
   // A byte flag loaded and tested: `if (p[i])`, `while (*s)`.
-#define HM_BR_LOAD8U(name, addr, dst_word, offset_word, target_word, test) \
-  L_##name : {                                                             \
-    HM_LOAD8U_INTO(v, dst_word, addr, offset_word);                        \
-    if (test) {                                                            \
-      HM_JUMP(target_word);                                                \
-    } else {                                                               \
-      pc += (target_word) + 1;                                             \
-    }                                                                      \
-    NEXT();                                                                \
+#define HM_BR_LOAD8U(name, addr, dst_word, offset_word, target_word, test, check) \
+  L_##name : {                                                                    \
+    HM_LOAD8U_INTO(v, dst_word, addr, offset_word);                               \
+    if (test) {                                                                   \
+      check;                                                                      \
+      HM_JUMP(target_word);                                                       \
+    } else {                                                                      \
+      pc += (target_word) + 1;                                                    \
+    }                                                                             \
+    NEXT();                                                                       \
   }
-  HM_BR_LOAD8U(BrIfLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v != 0)
-  HM_BR_LOAD8U(BrUnlessLoad8U, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 5, v == 0)
-  HM_BR_LOAD8U(BrIfLoad8UEqImm, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 6, v == pc[5])
-  HM_BR_LOAD8U(BrIfLoad8UNeImm, static_cast<uint32_t>(fp[pc[3]]), 2, 4, 6, v != pc[5])
-  HM_BR_LOAD8U(BrIfLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7, 8,
-               v != 0)
-  HM_BR_LOAD8U(BrUnlessLoad8UAddImm, (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4])), 6, 7,
-               8, v == 0)
+#define HM_ADDR static_cast<uint32_t>(fp[pc[3]])
+#define HM_SUM_ADDR (fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4]))
+#define HM_FORMS(name, addr, dst_word, offset_word, target_word, test)        \
+  HM_BR_LOAD8U(name, addr, dst_word, offset_word, target_word, test, (void)0) \
+  HM_BR_LOAD8U(name##Loop, addr, dst_word, offset_word, target_word, test, HM_CHECK_INTERRUPT())
+  HM_FORMS(BrIfLoad8U, HM_ADDR, 2, 4, 5, v != 0)
+  HM_FORMS(BrUnlessLoad8U, HM_ADDR, 2, 4, 5, v == 0)
+  HM_FORMS(BrIfLoad8UEqImm, HM_ADDR, 2, 4, 6, v == pc[5])
+  HM_FORMS(BrIfLoad8UNeImm, HM_ADDR, 2, 4, 6, v != pc[5])
+  HM_FORMS(BrIfLoad8UAddImm, HM_SUM_ADDR, 6, 7, 8, v != 0)
+  HM_FORMS(BrUnlessLoad8UAddImm, HM_SUM_ADDR, 6, 7, 8, v == 0)
+#undef HM_FORMS
+#undef HM_ADDR
+#undef HM_SUM_ADDR
 #undef HM_BR_LOAD8U
 #undef HM_LOAD8U_INTO
 #undef HM_BR_TABLE_ADD

@@ -137,6 +137,18 @@ inline Op loop_variant(Op op) {
       return Op::BrIfAddImmNeLoop;
     case Op::BrIfAddImmNeImm:
       return Op::BrIfAddImmNeImmLoop;
+    case Op::BrIfLoad8U:
+      return Op::BrIfLoad8ULoop;
+    case Op::BrUnlessLoad8U:
+      return Op::BrUnlessLoad8ULoop;
+    case Op::BrIfLoad8UAddImm:
+      return Op::BrIfLoad8UAddImmLoop;
+    case Op::BrUnlessLoad8UAddImm:
+      return Op::BrUnlessLoad8UAddImmLoop;
+    case Op::BrIfLoad8UEqImm:
+      return Op::BrIfLoad8UEqImmLoop;
+    case Op::BrIfLoad8UNeImm:
+      return Op::BrIfLoad8UNeImmLoop;
     case Op::BrIfAndImm:
       return Op::BrIfAndImmLoop;
     case Op::BrUnlessAndImm:

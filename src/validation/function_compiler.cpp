@@ -543,6 +543,12 @@ bool single_target_branch(Op op) {
     case Op::BrUnlessLoad8U:
     case Op::BrIfLoad8UEqImm:
     case Op::BrIfLoad8UNeImm:
+    case Op::BrIfLoad8ULoop:
+    case Op::BrUnlessLoad8ULoop:
+    case Op::BrIfLoad8UAddImmLoop:
+    case Op::BrUnlessLoad8UAddImmLoop:
+    case Op::BrIfLoad8UEqImmLoop:
+    case Op::BrIfLoad8UNeImmLoop:
     case Op::BrIfLoad8UAddImm:
     case Op::BrUnlessLoad8UAddImm:
 #define HM_X(T, name)           \

@@ -222,6 +222,9 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "byte_not_3", {i32(5)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "first_byte_not_2", {i32(0)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "first_byte_not_2", {i32(2)}), {i32(2)}));
+  EXPECT_TRUE(returns(call(*instance, "skip_nonzero", {i32(32768)}), {i32(32773)}));
+  EXPECT_TRUE(returns(call(*instance, "skip_twos", {i32(32768)}), {i32(32772)}));
+  EXPECT_TRUE(traps(call(*instance, "skip_twos", {i32(65535)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(returns(call(*instance, "trailing_ones", {i32(7)}), {i32(3)}));
   EXPECT_TRUE(returns(call(*instance, "trailing_ones", {i32(11)}), {i32(2)}));
   EXPECT_TRUE(returns(call(*instance, "trailing_zeros", {i32(8)}), {i32(3)}));

@@ -6,6 +6,7 @@
   (memory 1)
   ;; Bytes 0..7: type tags; 16..31: a lookup table of case indices (i32s); 64..: flags.
   (data (i32.const 0) "\02\00\01\45\03\44")
+  (data (i32.const 32768) "\01\02\02\02\05\00")
   (data (i32.const 16) "\02\00\00\00\01\00\00\00\00\00\00\00\05\00\00\00")
   (data (i32.const 64) "\00\01\00\01\01")
 
@@ -77,6 +78,18 @@
         (br_if $done (i32.ne (i32.load8_u (local.get $p)) (i32.const 2)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $next)))
+    (local.get $p))
+
+  ;; Loops whose back edge tests a byte: `while (*p) p++` and `while (*p == 2) p++`.
+  (func (export "skip_nonzero") (param $p i32) (result i32)
+    (loop $l
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $l (i32.load8_u (local.get $p))))
+    (local.get $p))
+  (func (export "skip_twos") (param $p i32) (result i32)
+    (loop $l
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br_if $l (i32.eq (i32.load8_u (local.get $p)) (i32.const 2))))
     (local.get $p))
 
   ;; Loops whose back edge tests x & mask, or compares it: the loop forms of those branches.
