@@ -153,23 +153,12 @@ enum class Op : uint16_t {
 #undef HM_X
 #define UNOP(name, code, in, out) name,
 #define BINOP(name, code, in, out) name,
-#define UNOP_TRAP(name, code, in, out) name,
-#define BINOP_TRAP(name, code, in, out) name,
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
 // `a op imm`: a binary operator whose second operand is a constant (2 immediate words).
-#define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out) name##Imm,
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
 // Compare-and-branch: a, b, target / a, imm low, imm high, target.
 #define HM_X(T, name) BrIf##T##name, BrIf##T##name##Imm,
       HM_FUSED_CMPS(HM_X)

@@ -19,22 +19,11 @@ const OpInfo kOps[] = {
 #undef HM_X
 #define UNOP(name, code, in, out) {#name, 2},
 #define BINOP(name, code, in, out) {#name, 3},
-#define UNOP_TRAP UNOP
-#define BINOP_TRAP BINOP
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
-#define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out) {#name "Imm", 4},
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
 #define HM_X(T, name) {"BrIf" #T #name, 3}, {"BrIf" #T #name "Imm", 4},
         HM_FUSED_CMPS(HM_X)
 #undef HM_X

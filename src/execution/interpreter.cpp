@@ -151,22 +151,11 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #undef HM_X
 #define UNOP(name, code, in, out) &&L_##name,
 #define BINOP UNOP
-#define UNOP_TRAP UNOP
-#define BINOP_TRAP UNOP
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
-#define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out) &&L_##name##Imm,
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
 #define HM_X(T, name) &&L_BrIf##T##name, &&L_BrIf##T##name##Imm,
             HM_FUSED_CMPS(HM_X)
 #undef HM_X
@@ -904,17 +893,12 @@ L_RefFunc:
     NEXT();                                                        \
   }
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
 
 #define HM_IMM() (pc[4] | (static_cast<uint64_t>(pc[5]) << 32))
 #define HM_IMM_I32(v) static_cast<uint32_t>(v)
 #define HM_IMM_I64(v) (v)
 #define HM_IMM_F32(v) std::bit_cast<float>(static_cast<uint32_t>(v))
 #define HM_IMM_F64(v) std::bit_cast<double>(v)
-#define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out)                                                       \
   L_##name##Imm : HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_IMM_##in(HM_IMM()))); \
   pc += 6;                                                                               \
@@ -922,10 +906,6 @@ L_RefFunc:
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
 
 #define HM_X(T, name)                                                                 \
   L_BrIf##T##name : if (num::T##name(HM_R_##T(pc[2]), HM_R_##T(pc[3]))) {             \

@@ -191,17 +191,12 @@ inline Op load_with_add(Op load, Op add) {
 /// Binary operators that have an immediate form.
 inline Op imm_form(Op op) {
   switch (op) {
-#define UNOP(name, code, in, out)
 #define BINOP(name, code, in, out) \
   case Op::name:                   \
     return Op::name##Imm;
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
     default:
       return Op::Count;
   }

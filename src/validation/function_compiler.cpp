@@ -420,13 +420,7 @@ constexpr std::array<NumericSignature, 256> kNumericSignatures = [] {
   if constexpr ((code) < 0x100) t[code] = {1, ValType::in, ValType::out};
 #define BINOP(name, code, in, out) \
   if constexpr ((code) < 0x100) t[code] = {2, ValType::in, ValType::out};
-#define UNOP_TRAP UNOP
-#define BINOP_TRAP BINOP
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
   return t;
 }();
 

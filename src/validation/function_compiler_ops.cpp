@@ -167,13 +167,7 @@ bool FunctionCompiler<kMode>::instruction(uint8_t opcode) {
 #define BINOP(name, code, in, out) \
   case code:                       \
     return binop(Op::name, ValType::in, ValType::out);
-#define UNOP_TRAP UNOP
-#define BINOP_TRAP BINOP
 #include "execution/numeric_ops.def"
-#undef UNOP
-#undef BINOP
-#undef UNOP_TRAP
-#undef BINOP_TRAP
     default:
       break;
   }
