@@ -102,6 +102,13 @@ constexpr uint32_t kMaxActivations = 256;
 // These loops run a handful of times; the empty asm keeps GCC from vectorising them (and
 // from versioning them for aliasing), which costs more than it saves at that length.
 #define HM_SCALAR_LOOP(i) asm("" : "+r"(i))
+// The declared locals of `cf`'s frame at `fp` that may be read before written start at zero
+// (the translator found the rest are written first); usually none or a few, so no memset.
+#define HM_ZERO_LOCALS(fp, cf)                                                \
+  for (uint32_t i_ = (cf)->param_slots, e_ = (cf)->zero_end; i_ < e_; ++i_) { \
+    (fp)[i_] = 0;                                                             \
+    HM_SCALAR_LOOP(i_);                                                       \
+  }
 
 #define HM_R_I32(w) static_cast<uint32_t>(fp[w])
 #define HM_R_I64(w) (fp[w])
@@ -179,15 +186,11 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
     if (s.activations >= kMaxActivations || fp + cf->frame_slots > s.stack_end) [[unlikely]]
       return exhausted(s);
     // Plain loops: these are a few words, and a memcpy call costs more than the copy.
-    uint32_t i = 0;
-    for (const uint32_t n = cf->param_slots; i < n; ++i) {
+    for (uint32_t i = 0, n = cf->param_slots; i < n; ++i) {
       fp[i] = slots[i];
       HM_SCALAR_LOOP(i);
     }
-    for (const uint32_t n = cf->zero_end; i < n; ++i) {
-      fp[i] = 0;
-      HM_SCALAR_LOOP(i);
-    }
+    HM_ZERO_LOCALS(fp, cf);
     ++s.activations;
   }
 
@@ -245,10 +248,7 @@ L_LazyCompile : {
     return false;
   }
   if (fp + cf->frame_slots > s.stack_end) TRAP(TrapKind::CallStackExhausted);
-  for (uint32_t i = cf->param_slots, e = cf->zero_end; i < e; ++i) {
-    fp[i] = 0;
-    HM_SCALAR_LOOP(i);
-  }
+  HM_ZERO_LOCALS(fp, cf);
   pc = cf->code.data();
   NEXT();
 }
@@ -548,18 +548,14 @@ L_GlobalSet:
 
 // Pushes the frame for wasm function `callee` (code `cf`, arguments at callee_fp) and
 // continues in it. One compare covers the call depth and a pending interrupt (call_limit).
-#define HM_ENTER_WASM(cf)                                                                \
-  do {                                                                                   \
-    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||                         \
-        callee_fp + (cf)->frame_slots > s.stack_end) [[unlikely]]                        \
-      goto call_refused;                                                                 \
-    *frame++ = CallFrame{pc, fp, inst, callee};                                          \
-    fp = callee_fp;                                                                      \
-    /* Locals read before written start at zero; usually none or a few, so no memset. */ \
-    for (uint32_t i = (cf)->param_slots, e = (cf)->zero_end; i < e; ++i) {               \
-      fp[i] = 0;                                                                         \
-      HM_SCALAR_LOOP(i);                                                                 \
-    }                                                                                    \
+#define HM_ENTER_WASM(cf)                                         \
+  do {                                                            \
+    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||  \
+        callee_fp + (cf)->frame_slots > s.stack_end) [[unlikely]] \
+      goto call_refused;                                          \
+    *frame++ = CallFrame{pc, fp, inst, callee};                   \
+    fp = callee_fp;                                               \
+    HM_ZERO_LOCALS(fp, cf);                                       \
   } while (0)
 
 L_CallDefined : {
