@@ -23,6 +23,22 @@ struct MemoryInst;
 struct TableInst;
 struct GlobalInst;
 struct InstanceData;
+
+/// The raw call, split so that its success path inlines into typed callers: runs `f` with
+/// `slots` as Func::call_raw does and returns false on failure, leaving the error in the
+/// store for take_call_error.
+bool invoke_raw(FuncInst* f, uint64_t* slots) noexcept;
+[[gnu::cold]] Error take_call_error(FuncInst* f);
+/// A store's value stack as a raw call sees it: a call made now puts its frame at `top`.
+struct ValueStack {
+  uint64_t* end = nullptr;
+  uint64_t* top = nullptr;
+};
+/// The value stack a call of `f` runs on, or null when `f` is a host function. A raw call of
+/// a wasm function that finds room for its n slots at `top` can keep its arguments and
+/// results there, at the bottom of the frame the call runs in, and the interpreter then
+/// copies neither (Func::call_raw with slots == top).
+const ValueStack* value_stack_of(FuncInst* f) noexcept;
 }  // namespace detail
 
 class Caller;
@@ -58,7 +74,11 @@ class Func {
   /// The raw call ABI (no type checks): `slots` holds max(params, results) 64-bit values,
   /// parameters on entry, results on return (an i32 or f32 result is the low 32 bits of its
   /// slot; the upper bits are unspecified).
-  Result<void> call_raw(uint64_t* slots) const;
+  Result<void> call_raw(uint64_t* slots) const {
+    if (detail::invoke_raw(inst_, slots)) [[likely]]
+      return {};
+    return detail::take_call_error(inst_);
+  }
 
   detail::FuncInst* inst() const noexcept { return inst_; }
   explicit operator bool() const noexcept { return inst_ != nullptr; }

@@ -178,20 +178,23 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
     return true;
   }
   StoreData& s = *store;
-  uint64_t* fp = s.stack_top;
+  uint64_t* fp = s.value_stack.top;
   {
     const CompiledFunc* cf = entry->code;
     // (The call depth needs no check here: this frame is not a CallFrame, and the first call
     // from it checks frames_end.)
-    if (s.activations >= kMaxActivations || fp + cf->frame_slots > s.stack_end) [[unlikely]]
+    // (Nesting is bounded where it happens: at the host calls that may re-enter.)
+    if (fp + cf->frame_slots > s.value_stack.end) [[unlikely]]
       return exhausted(s);
     // Plain loops: these are a few words, and a memcpy call costs more than the copy.
-    for (uint32_t i = 0, n = cf->param_slots; i < n; ++i) {
-      fp[i] = slots[i];
-      HM_SCALAR_LOOP(i);
+    // Typed calls put their arguments in place (detail::value_stack_of): nothing to copy.
+    if (slots != fp) {
+      for (uint32_t i = 0, n = cf->param_slots; i < n; ++i) {
+        fp[i] = slots[i];
+        HM_SCALAR_LOOP(i);
+      }
     }
     HM_ZERO_LOCALS(fp, cf);
-    ++s.activations;
   }
 
   // Hot state only; the call path reads its limits from `s` (they would be spilled anyway).
@@ -199,7 +202,13 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   const uint32_t* pc = entry->code->code.data();
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
-  CallFrame* const base_frame = s.frames.get() + s.depth;
+  // This activation's share of the store's execution state, which host calls from it
+  // change and put back: read here once, so that a host call stores them back without
+  // loading them first (back-to-back host calls then carry no store-to-load dependencies).
+  uint64_t* const entry_fp = fp;
+  const uint32_t entry_depth = s.depth;
+  const uint32_t entry_activations = s.activations;
+  CallFrame* const base_frame = s.frames.get() + entry_depth;
   CallFrame* frame = base_frame;  // next free frame
   TrapKind trap = TrapKind::None;
   FuncInst* callee = nullptr;
@@ -243,11 +252,8 @@ L_LazyCompile : {
   // with the placeholder's frame size, which covers only the parameters).
   FuncInst* f = frame == base_frame ? entry : frame[-1].callee;
   const CompiledFunc* cf = translate_lazily(s, f);
-  if (!cf) {
-    --s.activations;
-    return false;
-  }
-  if (fp + cf->frame_slots > s.stack_end) TRAP(TrapKind::CallStackExhausted);
+  if (!cf) return false;
+  if (fp + cf->frame_slots > s.value_stack.end) TRAP(TrapKind::CallStackExhausted);
   HM_ZERO_LOCALS(fp, cf);
   pc = cf->code.data();
   NEXT();
@@ -548,14 +554,14 @@ L_GlobalSet:
 
 // Pushes the frame for wasm function `callee` (code `cf`, arguments at callee_fp) and
 // continues in it. One compare covers the call depth and a pending interrupt (call_limit).
-#define HM_ENTER_WASM(cf)                                         \
-  do {                                                            \
-    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||  \
-        callee_fp + (cf)->frame_slots > s.stack_end) [[unlikely]] \
-      goto call_refused;                                          \
-    *frame++ = CallFrame{pc, fp, inst, callee};                   \
-    fp = callee_fp;                                               \
-    HM_ZERO_LOCALS(fp, cf);                                       \
+#define HM_ENTER_WASM(cf)                                               \
+  do {                                                                  \
+    if (frame >= s.call_limit.load(std::memory_order_relaxed) ||        \
+        callee_fp + (cf)->frame_slots > s.value_stack.end) [[unlikely]] \
+      goto call_refused;                                                \
+    *frame++ = CallFrame{pc, fp, inst, callee};                         \
+    fp = callee_fp;                                                     \
+    HM_ZERO_LOCALS(fp, cf);                                             \
   } while (0)
 
 L_CallDefined : {
@@ -591,7 +597,7 @@ call_refused:
   // The limit compare failed: an interrupt, a full stack, or a limit left at the first frame
   // by an interrupt already delivered (then the call goes ahead).
   if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
-  if (frame >= s.frames_end || callee_fp + callee->code->frame_slots > s.stack_end)
+  if (frame >= s.frames_end || callee_fp + callee->code->frame_slots > s.value_stack.end)
     TRAP(TrapKind::CallStackExhausted);
   s.call_limit.store(s.frames_end, std::memory_order_relaxed);
   goto do_call;
@@ -609,27 +615,23 @@ do_call:
     NEXT();
   } else {
     // A host function: it sees the arguments in place and writes its results there.
-    if (s.activations >= kMaxActivations) TRAP(TrapKind::CallStackExhausted);
+    if (entry_activations >= kMaxActivations) TRAP(TrapKind::CallStackExhausted);
     bool ok;
     {
       // Scoped so that the Caller is destroyed before the next dispatch: a computed goto
       // may not leave the scope of an object with a destructor (Clang enforces this).
-      uint64_t* saved_top = s.stack_top;
-      s.stack_top = callee_fp + callee->host_slots;
-      // Nested activations start above our frames; s.depth is restored so that it always
-      // holds this activation's base while wasm code runs.
-      const uint32_t saved_depth = s.depth;
+      // A nested activation starts above our frames and the callee's slots.
+      s.value_stack.top = callee_fp + callee->host_slots;
       s.depth = static_cast<uint32_t>(frame - s.frames.get());
+      s.activations = entry_activations + 1;
       Caller caller(s, inst);
       ok = callee->host(caller, callee_fp, callee->host_env);
-      s.stack_top = saved_top;
-      s.depth = saved_depth;
+      s.value_stack.top = entry_fp;
+      s.depth = entry_depth;
+      s.activations = entry_activations;
       if (!ok) host_failed(s, caller, entry, base_frame, frame);
     }
-    if (!ok) {
-      --s.activations;
-      return false;
-    }
+    if (!ok) return false;
     HM_RELOAD_MEMORY();
     NEXT();
   }
@@ -639,11 +641,12 @@ L_ReturnFrom:
   goto L_Return;
 L_Return:
   if (frame == base_frame) {
-    for (uint32_t i = 0, n = entry->code->result_count; i < n; ++i) {
-      slots[i] = fp[i];
-      HM_SCALAR_LOOP(i);
+    if (slots != fp) {
+      for (uint32_t i = 0, n = entry->code->result_count; i < n; ++i) {
+        slots[i] = fp[i];
+        HM_SCALAR_LOOP(i);
+      }
     }
-    --s.activations;
     return true;
   }
   --frame;
@@ -950,7 +953,6 @@ L_trap:
     s.call_limit.store(s.frames_end, std::memory_order_relaxed);
   }
   s.pending_error = make_trap(trap, entry, base_frame, frame);
-  --s.activations;
   return false;
 
 #undef NEXT
@@ -981,6 +983,10 @@ bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
   if (!func->code) [[unlikely]]
     return invoke_host(s, func, slots);
   return execute(&s, func, slots, nullptr);
+}
+
+bool invoke_raw(FuncInst* func, uint64_t* slots) noexcept {
+  return invoke(*func->store, func, slots);
 }
 
 }  // namespace hailmary::detail

@@ -86,9 +86,11 @@ const FuncType& Func::type() const noexcept {
   return *inst_->type;
 }
 
-Result<void> Func::call_raw(uint64_t* slots) const {
-  if (detail::invoke(*inst_->store, inst_, slots)) return {};
-  return take_pending(*inst_->store);
+Error detail::take_call_error(FuncInst* f) {
+  return take_pending(*f->store);
+}
+const detail::ValueStack* detail::value_stack_of(FuncInst* f) noexcept {
+  return f->code ? &f->store->value_stack : nullptr;
 }
 
 Result<void> Func::call(std::span<const Value> args, std::span<Value> results) const {

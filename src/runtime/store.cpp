@@ -90,11 +90,11 @@ StoreData::StoreData(const Engine& e) : engine(e) {
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p != MAP_FAILED) {
     stack_base = static_cast<uint64_t*>(p);
-    stack_end = stack_base + stack_bytes / sizeof(uint64_t);
+    value_stack.end = stack_base + stack_bytes / sizeof(uint64_t);
   } else {
     stack_bytes = 0;  // every call then traps with "call stack exhausted"
   }
-  stack_top = stack_base;
+  value_stack.top = stack_base;
   max_call_depth = c.max_call_depth;
   frames.reset(new CallFrame[static_cast<size_t>(c.max_call_depth) + 1]);
   frames_end = frames.get() + c.max_call_depth;

@@ -120,8 +120,7 @@ struct StoreData {
 
   // The execution stacks, shared by nested (re-entrant) calls.
   uint64_t* stack_base = nullptr;
-  uint64_t* stack_end = nullptr;
-  uint64_t* stack_top = nullptr;  // first free slot for a new activation from the host
+  ValueStack value_stack;  // top: the first free slot for a new activation from the host
   size_t stack_bytes = 0;
   // max_call_depth + 1 frames, left uninitialised (written before read); never reallocated.
   std::unique_ptr<CallFrame[]> frames;
@@ -129,9 +128,9 @@ struct StoreData {
   // What wasm calls compare the next frame against: frames_end, or the first frame while an
   // interrupt is pending, so that one compare per call covers both (see Store::interrupt).
   std::atomic<CallFrame*> call_limit{nullptr};
-  uint32_t depth = 0;               // frames in use across nested activations
-  uint32_t max_call_depth = 0;      // from the engine's config
-  uint32_t activations = 0;         // host -> wasm entries currently on the native stack
+  uint32_t depth = 0;           // frames in use across nested activations
+  uint32_t max_call_depth = 0;  // from the engine's config
+  uint32_t activations = 0;     // host calls from wasm on the native stack (each may re-enter)
   std::atomic<bool> interrupt_requested{false};
   std::optional<Error> pending_error;  // why the last invoke() failed
 

@@ -131,6 +131,29 @@ TEST(HostFunc, ErrorTrapsGuestAndReachesHost) {
   EXPECT_EQ(must(call_twice(5)), 10);
 }
 
+TEST(HostFunc, TypedCallsNestInsideHostFunctions) {
+  // Scalar typed calls keep their arguments and results in the callee's frame on the store's
+  // value stack; a call made from a host function that wasm called must land above the
+  // calling frames, and leave them intact.
+  Env env;
+  ffi::TypedFunc<int32_t(int32_t, int32_t)> add;
+  int calls = 0;
+  ffi::define(env.linker, "env", "log", [](std::string_view) {});
+  ffi::define(env.linker, "env", "twice", [&](int32_t x) -> hailmary::Result<int32_t> {
+    ++calls;
+    auto sum = add(x, 1000);
+    if (!sum) return std::move(sum).error();
+    return 2 * *sum;
+  });
+  ffi::define(env.linker, "env", "decorate", [](std::string_view s) { return std::string(s); });
+  auto guest = env.attach(HM_WASM_GREETER);
+  add = must(guest.func<int32_t(int32_t, int32_t)>("add"));
+  auto call_twice = must(guest.func<int32_t(int32_t)>("call_twice"));
+  for (int32_t i = 0; i < 50; ++i) EXPECT_EQ(must(call_twice(i)), 2 * (i + 1000));
+  EXPECT_EQ(calls, 50);
+  EXPECT_EQ(must(add(7, -8)), -1);
+}
+
 TEST(HostFunc, WrongImportTypeIsALinkError) {
   Env env;
   ffi::define(env.linker, "env", "log", [](int32_t) {});  // guest imports log(string)

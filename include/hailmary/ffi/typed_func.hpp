@@ -84,6 +84,7 @@ class TypedFunc<R(A...)> {
             Func release = {}, ReleaseShape shape = ReleaseShape::None,
             std::string release_name = {})
       : func_(func),
+        stack_(func ? hailmary::detail::value_stack_of(func.inst()) : nullptr),
         ctx_(std::move(ctx)),
         name_(std::move(name)),
         release_(release),
@@ -100,14 +101,19 @@ class TypedFunc<R(A...)> {
 
   /// Calls the export. Traps, guest error codes and marshalling failures come back as Error.
   Result<Return> operator()(detail::host_arg_t<A>... args) const {
-    uint64_t slots[S::slot_count];
+    uint64_t slots_here[S::slot_count];
     if constexpr (!kNeedsGuest) {
+      // Scalars go straight into the callee's frame (results come back there too).
+      uint64_t* slots = slots_here;
+      if (stack_ && stack_->end - stack_->top >= static_cast<ptrdiff_t>(S::slot_count))
+        slots = stack_->top;
       size_t off = 0;
       ((slots[off] = detail::to_slot(args), off += 1), ...);
       if (ctx_) ++*ctx_->epoch;
       if (auto r = func_.call_raw(slots); !r) return std::move(r).error();
       return lift(slots, 0);
     } else {
+      uint64_t* slots = slots_here;
       detail::GuestContext& ctx = *ctx_;
       detail::CallBuffers<kBuffers> buffers(ctx);
       detail::ScratchLease lease;
@@ -208,6 +214,7 @@ class TypedFunc<R(A...)> {
   }
 
   Func func_;
+  const hailmary::detail::ValueStack* stack_ = nullptr;  // null for host functions
   std::shared_ptr<detail::GuestContext> ctx_;
   std::string name_;
   Func release_;
