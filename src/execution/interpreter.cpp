@@ -172,6 +172,9 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #define HM_X(name, T, Out) &&L_##name##Add, &&L_##name##AddImm, &&L_##name##ShlAdd,
                     HM_LOADS(HM_X)
 #undef HM_X
+#define HM_X(T, name) &&L_BrIf##T##name##Add, &&L_BrIf##T##name##AddLoop,
+                        HM_FUSED_CMPS(HM_X)
+#undef HM_X
     };
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
@@ -460,6 +463,31 @@ L_I32ShrUXor : {
   HM_BR_ADD_NE(BrIfI64AddImmNeLoop, uint64_t, HM_SUM64, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
   HM_BR_ADD_NE(BrIfI64AddImmNeImmLoop, uint64_t, HM_SUM64, HM_IMM64_AT6, 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD_NE
+  // t = a + b; branch if t <cmp> c.
+#define HM_X(T, name)                                 \
+  L_BrIf##T##name##Add : {                            \
+    const auto t = HM_R_##T(pc[3]) + HM_R_##T(pc[4]); \
+    HM_W_##T(pc[2], t);                               \
+    if (num::T##name(t, HM_R_##T(pc[5]))) {           \
+      HM_JUMP(6);                                     \
+    } else {                                          \
+      pc += 7;                                        \
+    }                                                 \
+    NEXT();                                           \
+  }                                                   \
+  L_BrIf##T##name##AddLoop : {                        \
+    const auto t = HM_R_##T(pc[3]) + HM_R_##T(pc[4]); \
+    HM_W_##T(pc[2], t);                               \
+    if (num::T##name(t, HM_R_##T(pc[5]))) {           \
+      HM_CHECK_INTERRUPT();                           \
+      HM_JUMP(6);                                     \
+    } else {                                          \
+      pc += 7;                                        \
+    }                                                 \
+    NEXT();                                           \
+  }
+  HM_FUSED_CMPS(HM_X)
+#undef HM_X
 #undef HM_SUM32
 #undef HM_SUM64
 #undef HM_IMM64_AT6

@@ -119,6 +119,52 @@ inline Op fused_branch(Op op) {
   }
 }
 
+/// The compare-and-branch with the add before it fused in (Op::BrIfI32LtSAdd), for a
+/// compare of two slots, or Op::Count.
+inline Op fused_add_branch(Op cmp) {
+  switch (cmp) {
+#define HM_X(T, name) \
+  case Op::T##name:   \
+    return Op::BrIf##T##name##Add;
+    HM_FUSED_CMPS(HM_X)
+#undef HM_X
+    default:
+      return Op::Count;
+  }
+}
+
+/// The compare with its operands swapped (a < b is b > a), or Op::Count.
+inline Op swapped_compare(Op cmp) {
+  switch (cmp) {
+#define HM_SWAP(T)     \
+  case Op::T##Eq:      \
+    return Op::T##Eq;  \
+  case Op::T##Ne:      \
+    return Op::T##Ne;  \
+  case Op::T##LtS:     \
+    return Op::T##GtS; \
+  case Op::T##LtU:     \
+    return Op::T##GtU; \
+  case Op::T##GtS:     \
+    return Op::T##LtS; \
+  case Op::T##GtU:     \
+    return Op::T##LtU; \
+  case Op::T##LeS:     \
+    return Op::T##GeS; \
+  case Op::T##LeU:     \
+    return Op::T##GeU; \
+  case Op::T##GeS:     \
+    return Op::T##LeS; \
+  case Op::T##GeU:     \
+    return Op::T##LeU;
+    HM_SWAP(I32)
+    HM_SWAP(I64)
+#undef HM_SWAP
+    default:
+      return Op::Count;
+  }
+}
+
 /// The variant of a branch op for a backward branch to a loop (which skips the loop's
 /// LoopHeader and checks for an interrupt itself), or Op::Count.
 inline Op loop_variant(Op op) {
@@ -161,6 +207,11 @@ inline Op loop_variant(Op op) {
       return Op::BrIfI64AddImmNeLoop;
     case Op::BrIfI64AddImmNeImm:
       return Op::BrIfI64AddImmNeImmLoop;
+#define HM_X(T, name)          \
+  case Op::BrIf##T##name##Add: \
+    return Op::BrIf##T##name##AddLoop;
+      HM_FUSED_CMPS(HM_X)
+#undef HM_X
 #define HM_X(T, name)               \
   case Op::BrIf##T##name:           \
     return Op::BrIf##T##name##Loop; \
@@ -513,6 +564,20 @@ class FunctionCompiler {
       code_.push_back(p.b_or_imm_lo);
       if (cmp == Op::I64NeImm) code_.push_back(p.imm_hi);
       return;
+    }
+    if (!p.has_imm && live()) {
+      // One side was just computed as x + y (a loop's step): one instruction.
+      // (The fused forms are ordered as HM_FUSED_CMPS: the I32 ones first.)
+      const Op fused = fused_add_branch(cmp);
+      const Op add = fused >= Op::BrIfI64EqAdd && fused != Op::Count ? Op::I64Add : Op::I32Add;
+      for (int k = 0; k < 2; ++k) {
+        const Op c = k == 0 ? cmp : swapped_compare(cmp);
+        const uint32_t sum = k == 0 ? p.a : p.b_or_imm_lo, other = k == 0 ? p.b_or_imm_lo : p.a;
+        if (fused_add_branch(c) == Op::Count || !last_is(add, 3, sum)) continue;
+        fuse_last(fused_add_branch(c));
+        code_.push_back(other);
+        return;
+      }
     }
     if (cmp == Op::I32Eq || cmp == Op::I32Ne) {
       // One side was just computed as x & mask (a byte or field compared): one instruction.

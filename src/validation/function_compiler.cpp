@@ -545,11 +545,13 @@ bool single_target_branch(Op op) {
     case Op::BrIfLoad8UNeImmLoop:
     case Op::BrIfLoad8UAddImm:
     case Op::BrUnlessLoad8UAddImm:
-#define HM_X(T, name)           \
-  case Op::BrIf##T##name:       \
-  case Op::BrIf##T##name##Imm:  \
-  case Op::BrIf##T##name##Loop: \
-  case Op::BrIf##T##name##ImmLoop:
+#define HM_X(T, name)              \
+  case Op::BrIf##T##name:          \
+  case Op::BrIf##T##name##Imm:     \
+  case Op::BrIf##T##name##Loop:    \
+  case Op::BrIf##T##name##ImmLoop: \
+  case Op::BrIf##T##name##Add:     \
+  case Op::BrIf##T##name##AddLoop:
       HM_FUSED_CMPS(HM_X)
 #undef HM_X
       return true;

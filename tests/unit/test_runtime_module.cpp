@@ -237,6 +237,22 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
                       {i64(3 * 0x100000000LL + 3)}));
   EXPECT_TRUE(returns(call(*instance, "sum64_to_10", {i64(0)}), {i64(45)}));
   EXPECT_TRUE(returns(call(*instance, "sum64_to_10", {i64(7)}), {i64(24)}));
+  EXPECT_TRUE(returns(call(*instance, "stride64", {i64(4), i64(3), i64(10)}),
+                      {i64((int64_t{3} << 32) + 13)}));
+  EXPECT_TRUE(returns(call(*instance, "stride64", {i64(4), i64(30), i64(10)}),
+                      {i64((int64_t{1} << 32) + 34)}));
+  // j wraps past 2^64 to a small value <= n: the loop goes on.
+  EXPECT_TRUE(returns(call(*instance, "stride64", {i64(-2), i64(3), i64(10)}),
+                      {i64((int64_t{5} << 32) + 13)}));
+  EXPECT_TRUE(returns(call(*instance, "stride32", {i32(0), i32(5), i32(12)}), {i32(3)}));
+  EXPECT_TRUE(returns(call(*instance, "stride32", {i32(0), i32(5), i32(-12)}), {i32(1)}));
+  // The sum wraps negative: still below n = -0x7fffffe0 for two steps.
+  EXPECT_TRUE(returns(call(*instance, "stride32",
+                           {i32(0x7ffffff8), i32(16), i32(static_cast<int32_t>(0x80000020))}),
+                      {i32(3)}));
+  EXPECT_TRUE(returns(call(*instance, "sum_is", {i32(2), i32(3), i32(5)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "sum_is", {i32(2), i32(3), i32(6)}), {i32(0)}));
+  EXPECT_TRUE(returns(call(*instance, "sum_is", {i32(-1), i32(1), i32(0)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

@@ -137,6 +137,34 @@
                         (i64.const 10))))
     (local.get $acc))
 
+;; A loop stepped by a variable, j += step while j <=u n (I64Add + BrIfI64LeULoop): the
+  ;; number of steps taken and the final j, packed as steps * 2^32 + (j & 0xffffffff).
+  (func (export "stride64") (param $j i64) (param $step i64) (param $n i64) (result i64)
+    (local $steps i64)
+    (loop $l
+      (local.set $steps (i64.add (local.get $steps) (i64.const 1)))
+      (br_if $l (i64.le_u (local.tee $j (i64.add (local.get $j) (local.get $step)))
+                          (local.get $n))))
+    (i64.or (i64.shl (local.get $steps) (i64.const 32))
+            (i64.and (local.get $j) (i64.const 0xffffffff))))
+
+  ;; The sum as the right operand, n >s j += step (swapped into j <s n), as i32 (the sum
+  ;; wraps): the steps taken.
+  (func (export "stride32") (param $j i32) (param $step i32) (param $n i32) (result i32)
+    (local $steps i32)
+    (loop $l
+      (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get $n)
+                          (local.tee $j (i32.add (local.get $j) (local.get $step))))))
+    (local.get $steps))
+
+  ;; A forward branch on a sum, a + b == c (BrIfI32EqAdd): 1 if equal, else 0.
+  (func (export "sum_is") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (block $yes
+      (br_if $yes (i32.eq (i32.add (local.get $a) (local.get $b)) (local.get $c)))
+      (return (i32.const 0)))
+    (i32.const 1))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
