@@ -32,15 +32,22 @@ namespace hailmary::detail {
                           /* looked up in a table in linear memory, clang's sparse switch */    \
   X(BrTableLoad8U, -4)    /* an I32Load8U and a BrTableAddImm on the byte: a switch on a */     \
   X(BrTableLoad8UAnd, -5) /* type tag; the same with an I32AndImm between them */               \
-  X(I32ShrUAndImm, 7)     /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */   \
-  X(I32ShrUAndAdd, 9)     /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */               \
-  X(I32ShlAdd, 6)         /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */             \
-  X(I32AndShlImm, 7)      /* t, a, mask lo, hi, dst, shift lo, hi: t = a & m; dst = t << s */   \
-  X(BrIfAndImm, 5)        /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */          \
+  /* The "Lean" forms: the same where every intermediate result is an operand-stack */          \
+  /* temporary consumed by the next part (dead): only the last result is written. */            \
+  X(BrTableLookupLean, -3)                                                                      \
+  X(BrTableLoad8ULean, -4)                                                                      \
+  X(BrTableLoad8UAndLean, -5)                                                                   \
+  X(I32ShrUAndImm, 7) /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */       \
+  X(I32ShrUAndAdd, 9) /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */                   \
+  X(I32ShrUAndAddLean, 9)                                                                       \
+  X(I32ShlAdd, 6)    /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */                  \
+  X(I32AndShlImm, 7) /* t, a, mask lo, hi, dst, shift lo, hi: t = a & m; dst = t << s */        \
+  X(BrIfAndImm, 5)   /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */               \
   X(BrUnlessAndImm, 5)                                                                          \
   X(BrIfAndImmLoop, 5)                                                                          \
   X(BrUnlessAndImmLoop, 5)                                                                      \
-  X(I32LoadLoad, 5)     /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */     \
+  X(I32LoadLoad, 5) /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */         \
+  X(I32LoadLoadLean, 5)                                                                         \
   X(I32RotlXor, 6)      /* t, a, k lo, hi, dst, b: t = rotl(a, k); dst = t ^ b */               \
   X(I32ShrUXor, 6)      /* t, a, k lo, hi, dst, b: t = a >> k; dst = t ^ b */                   \
   X(BrIfAddImmNe, 6)    /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */            \
@@ -67,6 +74,8 @@ namespace hailmary::detail {
   X(BrUnlessAddImm, 5)                                                                          \
   X(BrIfAddImmLoop, 5)                                                                          \
   X(BrUnlessAddImmLoop, 5)                                                                      \
+  X(BrIfConst32, 4) /* d, k, cond, target: d = k (an i32.const set); branch if cond != 0 */     \
+  X(BrUnlessConst32, 4)                                                                         \
   X(Copy, 2)  /* dst, src */                                                                    \
   X(Copy2, 4) /* dst, src, dst2, src2: two copies in order */                                   \
   X(Copy3, 6) /* three, and four copies in order (values shuffled at a join) */                 \
@@ -133,21 +142,22 @@ namespace hailmary::detail {
   X(I32, GtS)                                                                                   \
   X(I32, GtU)                                                                                   \
   X(I32, LeS)                                                                                   \
-  X(I32, LeU) X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) \
-      X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
+  X(I32, LeU)                                                                                   \
+  X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) \
+      X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
 // The loads: name, memory type, extended-to type.
-#define HM_LOADS(X)                                                     \
-  X(I32Load, uint32_t, uint32_t)                                        \
-  X(I64Load, uint64_t, uint64_t)                                        \
-  X(I32Load8S, int8_t, uint32_t)                                        \
-  X(I32Load8U, uint8_t, uint32_t)                                       \
-  X(I32Load16S, int16_t, uint32_t)                                      \
-  X(I32Load16U, uint16_t, uint32_t)                                     \
-  X(I64Load8S, int8_t, int64_t)                                         \
-  X(I64Load8U, uint8_t, uint64_t) X(I64Load16S, int16_t, int64_t)       \
-      X(I64Load16U, uint16_t, uint64_t) X(I64Load32S, int32_t, int64_t) \
-          X(I64Load32U, uint32_t, uint64_t)
+#define HM_LOADS(X)                                                 \
+  X(I32Load, uint32_t, uint32_t)                                    \
+  X(I64Load, uint64_t, uint64_t)                                    \
+  X(I32Load8S, int8_t, uint32_t)                                    \
+  X(I32Load8U, uint8_t, uint32_t)                                   \
+  X(I32Load16S, int16_t, uint32_t)                                  \
+  X(I32Load16U, uint16_t, uint32_t)                                 \
+  X(I64Load8S, int8_t, int64_t)                                     \
+  X(I64Load8U, uint8_t, uint64_t)                                   \
+  X(I64Load16S, int16_t, int64_t) X(I64Load16U, uint16_t, uint64_t) \
+      X(I64Load32S, int32_t, int64_t) X(I64Load32U, uint32_t, uint64_t)
 
 enum class Op : uint16_t {
 #define HM_X(name, n) name,

@@ -311,6 +311,13 @@ L_BrTable : {
 }
 // The tail of every br_table form: the index `x` plus the immediate at word `w` is written to
 // the slot named at word w - 2 and selects a target among those after the count at w + 2.
+// The same without writing the index (the Lean forms).
+#define HM_BR_TABLE_JUMP(x, w)                            \
+  do {                                                    \
+    const uint32_t i_ = static_cast<uint32_t>(x) + pc[w]; \
+    HM_JUMP((w) + 3 + std::min(i_, pc[(w) + 2]));         \
+    NEXT();                                               \
+  } while (0)
 #define HM_BR_TABLE_ADD(x, w)                             \
   do {                                                    \
     const uint32_t i_ = static_cast<uint32_t>(x) + pc[w]; \
@@ -344,6 +351,14 @@ L_BrTableLookup : {
   fp[pc[15]] = v;
   HM_BR_TABLE_ADD(v, 21);
 }
+L_BrTableLookupLean : {
+  const uint32_t sum = ((static_cast<uint32_t>(fp[pc[3]]) & pc[4]) << (pc[7] & 31)) + pc[13];
+  const uint64_t ea = static_cast<uint64_t>(sum) + pc[16];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  uint32_t v;
+  std::memcpy(&v, mem_base + ea, 4);
+  HM_BR_TABLE_JUMP(v, 21);
+}
 L_BrTableLoad8U : {
   // Words: 2-4 the I32Load8U (dst, addr, offset), 7-11 the BrTableAddImm (sum, a, imm,
   // count), 12- the targets.
@@ -357,6 +372,16 @@ L_BrTableLoad8UAnd : {
   const uint32_t t = v & pc[9];
   fp[pc[7]] = t;
   HM_BR_TABLE_ADD(t, 15);
+}
+L_BrTableLoad8ULean : {
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_BR_TABLE_JUMP(mem_base[ea], 9);
+}
+L_BrTableLoad8UAndLean : {
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_BR_TABLE_JUMP(mem_base[ea] & pc[9], 15);
 }
 L_I32ShrUAndImm : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31);
@@ -374,6 +399,11 @@ L_I32ShrUAndAdd : {
   pc += 11;
   NEXT();
 }
+L_I32ShrUAndAddLean:
+  fp[pc[9]] = static_cast<uint32_t>(((static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31)) & pc[7]) +
+                                    fp[pc[10]]);
+  pc += 11;
+  NEXT();
 L_I32ShlAdd : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31);
   fp[pc[2]] = t;
@@ -417,6 +447,18 @@ L_I32LoadLoad : {
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[2]] = v;
+  ea = static_cast<uint64_t>(v) + pc[6];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  std::memcpy(&v, mem_base + ea, 4);
+  fp[pc[5]] = v;
+  pc += 7;
+  NEXT();
+}
+L_I32LoadLoadLean : {
+  uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  uint32_t v;
+  std::memcpy(&v, mem_base + ea, 4);
   ea = static_cast<uint64_t>(v) + pc[6];
   if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
   std::memcpy(&v, mem_base + ea, 4);
@@ -520,6 +562,7 @@ L_I32ShrUXor : {
 #undef HM_BR_LOAD8U
 #undef HM_LOAD8U_INTO
 #undef HM_BR_TABLE_ADD
+#undef HM_BR_TABLE_JUMP
 #define HM_BR_ADD_IMM(name, test, check)                         \
   L_##name : {                                                   \
     const uint32_t v = static_cast<uint32_t>(fp[pc[3]] + pc[4]); \
@@ -566,6 +609,22 @@ L_Select:
 L_Const32:
   fp[pc[2]] = pc[3];
   pc += 4;
+  NEXT();
+L_BrIfConst32:
+  fp[pc[2]] = pc[3];
+  if (static_cast<uint32_t>(fp[pc[4]]) != 0) {
+    HM_JUMP(5);
+  } else {
+    pc += 6;
+  }
+  NEXT();
+L_BrUnlessConst32:
+  fp[pc[2]] = pc[3];
+  if (static_cast<uint32_t>(fp[pc[4]]) == 0) {
+    HM_JUMP(5);
+  } else {
+    pc += 6;
+  }
   NEXT();
 L_Const64:
   fp[pc[2]] = pc[3] | (static_cast<uint64_t>(pc[4]) << 32);

@@ -392,6 +392,9 @@ class FunctionCompiler {
   // Whether the last instruction emitted is `o`, ends at pc() with `operands` words after
   // its handler, writes `slot` (its operand word `dst_word`), and no label sits between it
   // and pc(): then the next instruction may absorb it.
+  // An operand-stack slot (not a local): each value in one is read once, by the instruction
+  // that pops it, so a fused instruction need not write one that its next part consumes.
+  bool temporary(uint32_t slot) const { return slot >= local_slots_; }
   bool last_is(Op o, uint32_t operands, uint32_t slot, uint32_t dst_word = 0) const {
     return live() && last_op_ == o && last_op_pos_ + kHandlerWords + operands == pc() &&
            label_pc_ != pc() && code_[last_op_pos_ + kHandlerWords + dst_word] == slot;
@@ -426,22 +429,32 @@ class FunctionCompiler {
              (label_pc_ == UINT32_MAX || label_pc_ <= insts_[n - k].pos);
     };
     // A byte loaded and switched on (a type tag), maybe masked first.
+    // Whether the words at these offsets from `b` all name operand-stack temporaries.
+    auto temps = [&](uint32_t b, std::initializer_list<uint32_t> words) {
+      for (uint32_t w : words)
+        if (!temporary(code_[b + w])) return false;
+      return true;
+    };
     if (chain(2, Op::I32Load8U, 3) &&
         code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3]) {
-      fuse(Op::BrTableLoad8U, 2);
+      const bool lean = temps(insts_[n - 2].pos, {2, 7});
+      fuse(lean ? Op::BrTableLoad8ULean : Op::BrTableLoad8U, 2);
       return;
     }
     if (chain(3, Op::I32Load8U, 3) && chain(2, Op::I32AndImm, 4) &&
         code_[insts_[n - 3].pos + 2] == code_[insts_[n - 2].pos + 3] &&
         code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3]) {
-      fuse(Op::BrTableLoad8UAnd, 3);
+      const bool lean = temps(insts_[n - 3].pos, {2, 7, 13});
+      fuse(lean ? Op::BrTableLoad8UAndLean : Op::BrTableLoad8UAnd, 3);
       return;
     }
     // A switch on a value looked up in a table, clang's sparse switch.
     if (chain(3, Op::I32AndShlImm, 7) && chain(2, Op::I32LoadAddImm, 6)) {
       const uint32_t b = insts_[n - 3].pos;
-      if (code_[b + 12] == code_[b + 6] && code_[b + 20] == code_[b + 15])
-        fuse(Op::BrTableLookup, 3);
+      if (code_[b + 12] == code_[b + 6] && code_[b + 20] == code_[b + 15]) {
+        const bool lean = temps(b, {2, 6, 11, 15, 19});
+        fuse(lean ? Op::BrTableLookupLean : Op::BrTableLookup, 3);
+      }
     }
   }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
@@ -533,6 +546,14 @@ class FunctionCompiler {
       const bool add = last_op_ == Op::I32Load8UAddImm;
       fuse_last(add ? (when ? Op::BrIfLoad8UAddImm : Op::BrUnlessLoad8UAddImm)
                     : (when ? Op::BrIfLoad8U : Op::BrUnlessLoad8U));
+      return;
+    }
+    if (p.op == Op::Count && live() && last_op_ == Op::Const32 &&
+        last_is(Op::Const32, 2, code_[last_op_pos_ + kHandlerWords])) {
+      // A constant set just before (a flag reset at the top of an interpreter's dispatch).
+      fuse_last(when ? Op::BrIfConst32 : Op::BrUnlessConst32);
+      code_.push_back(cond_slot);
+      last_dst_pos_ = UINT32_MAX;
       return;
     }
     if (p.op == Op::Count) {
@@ -970,6 +991,12 @@ class FunctionCompiler {
                    : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
                                                          : Op::Count;
         if (fused == Op::Count) continue;
+        if (fused == Op::I32ShrUAndAdd) {
+          const uint32_t shift = code_[last_op_pos_ + kHandlerWords],
+                         masked = code_[last_op_pos_ + kHandlerWords + 4];
+          if (temporary(shift) && temporary(masked) && other != shift && other != masked)
+            fused = Op::I32ShrUAndAddLean;
+        }
         fuse_last(fused);
         last_dst_pos_ = pc();
         code_.push_back(dst);

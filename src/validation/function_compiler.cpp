@@ -159,7 +159,7 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   if (add == Op::Count && o == Op::I32Load && result == ValType::I32 &&
       last_is(Op::I32Load, 3, addr.slot)) {
     // Pointer chasing, p->a->b: the second load's address is the first one's result.
-    fuse_last(Op::I32LoadLoad);
+    fuse_last(temporary(addr.slot) ? Op::I32LoadLoadLean : Op::I32LoadLoad);
     last_dst_pos_ = pc();
     code_.push_back(dst);
     code_.push_back(offset);
@@ -517,6 +517,8 @@ bool single_target_branch(Op op) {
     case Op::BrUnlessAddImm:
     case Op::BrIfAddImmLoop:
     case Op::BrUnlessAddImmLoop:
+    case Op::BrIfConst32:
+    case Op::BrUnlessConst32:
     case Op::BrIfAndImm:
     case Op::BrUnlessAndImm:
     case Op::BrIfI32EqAndImm:
@@ -568,10 +570,13 @@ uint32_t first_table_word(Op op) {
     case Op::BrTableAddImm:
       return kHandlerWords + 5;
     case Op::BrTableLookup:
+    case Op::BrTableLookupLean:
       return kHandlerWords + 22;
     case Op::BrTableLoad8U:
+    case Op::BrTableLoad8ULean:
       return kHandlerWords + 10;
     case Op::BrTableLoad8UAnd:
+    case Op::BrTableLoad8UAndLean:
       return kHandlerWords + 16;
     default:
       return 0;

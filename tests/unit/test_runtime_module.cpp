@@ -253,6 +253,24 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "sum_is", {i32(2), i32(3), i32(5)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "sum_is", {i32(2), i32(3), i32(6)}), {i32(0)}));
   EXPECT_TRUE(returns(call(*instance, "sum_is", {i32(-1), i32(1), i32(0)}), {i32(1)}));
+  // Table at 16: 2, 1, 0, 5 -> cases 1 (c1), 0 (c0), default, default.
+  const std::pair<int32_t, int32_t> kept[] = {{0, 2000}, {1, 1040}, {2, 3080}, {3, 3120}};
+  for (auto [x, want] : kept)
+    EXPECT_TRUE(returns(call(*instance, "switch_lookup_kept", {i32(x)}), {i32(want)})) << x;
+  EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(0)}), {i32(202)}));
+  EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(2)}), {i32(101)}));
+  EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(3)}), {i32(6903)}));
+  EXPECT_TRUE(
+      traps(call(*instance, "switch_byte_kept", {i32(65536)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "field_add", {i32(0x12345), i32(7)}), {i32(0x230 + 7)}));
+  EXPECT_TRUE(returns(call(*instance, "field_add_kept", {i32(0x12345), i32(7)}),
+                      {i32(0x230 + 7), i32(0x1234)}));
+  // *(20) = 1 (the table's second entry), *(1 + 4) = bytes 5..8 = 0x44, 0, 0, 0.
+  EXPECT_TRUE(returns(call(*instance, "deref2", {i32(20)}), {i32(0x44)}));
+  EXPECT_TRUE(returns(call(*instance, "deref2_kept", {i32(20)}), {i32(0x44), i32(1)}));
+  EXPECT_TRUE(traps(call(*instance, "deref2", {i32(65534)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "reset_then_branch", {i32(1)}), {i32(1000)}));
+  EXPECT_TRUE(returns(call(*instance, "reset_then_branch", {i32(0)}), {i32(105)}));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

@@ -165,6 +165,69 @@
       (return (i32.const 0)))
     (i32.const 1))
 
+;; The lookup switch with its scaled index kept in a local (the fused form then writes
+  ;; its intermediate results): the case value plus 10 * the local.
+  (func (export "switch_lookup_kept") (param $x i32) (result i32)
+    (local $scaled i32)
+    (block $default
+      (block $c1
+        (block $c0
+          (br_table $c0 $c1 $default
+            (i32.add
+              (i32.load (i32.add (local.tee $scaled
+                                   (i32.shl (i32.and (local.get $x) (i32.const 3)) (i32.const 2)))
+                                 (i32.const 16)))
+              (i32.const -1))))
+        (return (i32.add (i32.const 1000) (i32.mul (local.get $scaled) (i32.const 10)))))
+      (return (i32.add (i32.const 2000) (i32.mul (local.get $scaled) (i32.const 10)))))
+    (i32.add (i32.const 3000) (i32.mul (local.get $scaled) (i32.const 10))))
+
+  ;; switch (mem8[p] - 1) with the byte kept in a local: the byte * 100 + the case.
+  (func (export "switch_byte_kept") (param $p i32) (result i32)
+    (local $b i32)
+    (block $default
+      (block $c1
+        (block $c0
+          (br_table $c0 $c1 $default
+            (i32.add (local.tee $b (i32.load8_u (local.get $p))) (i32.const -1))))
+        (return (i32.add (i32.mul (local.get $b) (i32.const 100)) (i32.const 1))))
+      (return (i32.add (i32.mul (local.get $b) (i32.const 100)) (i32.const 2))))
+    (i32.add (i32.mul (local.get $b) (i32.const 100)) (i32.const 3)))
+
+  ;; base + ((x >> 4) & 0xff0), a register field decoded (I32ShrUAndAdd, intermediates
+  ;; unwritten), and the same with the shifted value kept in a local and returned too.
+  (func (export "field_add") (param $x i32) (param $base i32) (result i32)
+    (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 4)) (i32.const 0xff0))
+             (local.get $base)))
+  (func (export "field_add_kept") (param $x i32) (param $base i32) (result i32 i32)
+    (local $t i32)
+    (i32.add (i32.and (local.tee $t (i32.shr_u (local.get $x) (i32.const 4))) (i32.const 0xff0))
+             (local.get $base))
+    (local.get $t))
+
+  ;; p->a->b (I32LoadLoad), and the same with the middle pointer kept and returned too.
+  (func (export "deref2") (param $p i32) (result i32)
+    (i32.load offset=4 (i32.load (local.get $p))))
+  (func (export "deref2_kept") (param $p i32) (result i32 i32)
+    (local $q i32)
+    (i32.load offset=4 (local.tee $q (i32.load (local.get $p))))
+    (local.get $q))
+
+  ;; A flag reset right before a conditional branch (Const32 fused into BrIf / BrUnless).
+  (func (export "reset_then_branch") (param $c i32) (result i32)
+    (local $flag i32) (local $acc i32)
+    (local.set $flag (i32.const 7))
+    (block $taken
+      (local.set $flag (i32.const 0))
+      (br_if $taken (local.get $c))
+      (local.set $flag (i32.const 5)))
+    (local.set $acc (local.get $flag))
+    (block $not_taken
+      (local.set $flag (i32.const 100))
+      (br_if $not_taken (i32.eqz (local.get $c)))
+      (local.set $flag (i32.const 1000)))
+    (i32.add (local.get $acc) (local.get $flag)))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
