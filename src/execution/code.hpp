@@ -143,8 +143,9 @@ namespace hailmary::detail {
   X(I32, GtU)                                                                                   \
   X(I32, LeS)                                                                                   \
   X(I32, LeU)                                                                                   \
-  X(I32, GeS) X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) \
-      X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
+  X(I32, GeS)                                                                                   \
+  X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) \
+      X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
 // The loads: name, memory type, extended-to type.
 #define HM_LOADS(X)                                                 \
@@ -156,8 +157,9 @@ namespace hailmary::detail {
   X(I32Load16U, uint16_t, uint32_t)                                 \
   X(I64Load8S, int8_t, int64_t)                                     \
   X(I64Load8U, uint8_t, uint64_t)                                   \
-  X(I64Load16S, int16_t, int64_t) X(I64Load16U, uint16_t, uint64_t) \
-      X(I64Load32S, int32_t, int64_t) X(I64Load32U, uint32_t, uint64_t)
+  X(I64Load16S, int16_t, int64_t)                                   \
+  X(I64Load16U, uint16_t, uint64_t) X(I64Load32S, int32_t, int64_t) \
+      X(I64Load32U, uint32_t, uint64_t)
 
 enum class Op : uint16_t {
 #define HM_X(name, n) name,
@@ -187,12 +189,17 @@ enum class Op : uint16_t {
 #define HM_X(name, T, Out) name##Add, name##AddImm, name##ShlAdd,
               HM_LOADS(HM_X)
 #undef HM_X
+// The same where the sums (and the shifted value) are operand-stack temporaries, consumed by
+// the load: they are not written.
+#define HM_X(name, T, Out) name##AddLean, name##AddImmLean, name##ShlAddLean,
+                  HM_LOADS(HM_X)
+#undef HM_X
 // A step fused into the compare-and-branch that tests its sum (a loop's j += i; j <= n):
 // t, a, b, c, target: t = a + b (written back); branch if t <cmp> c.
 #define HM_X(T, name) BrIf##T##name##Add, BrIf##T##name##AddLoop,
-                  HM_FUSED_CMPS(HM_X)
+                      HM_FUSED_CMPS(HM_X)
 #undef HM_X
-                      Count
+                          Count
 };
 
 struct CompiledFunc {

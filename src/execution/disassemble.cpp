@@ -33,8 +33,11 @@ const OpInfo kOps[] = {
 #define HM_X(name, T, Out) {#name "Add", 5}, {#name "AddImm", 6}, {#name "ShlAdd", 8},
                 HM_LOADS(HM_X)
 #undef HM_X
+#define HM_X(name, T, Out) {#name "AddLean", 5}, {#name "AddImmLean", 6}, {#name "ShlAddLean", 8},
+                    HM_LOADS(HM_X)
+#undef HM_X
 #define HM_X(T, name) {"BrIf" #T #name "Add", 5}, {"BrIf" #T #name "AddLoop", 5},
-                    HM_FUSED_CMPS(HM_X)
+                        HM_FUSED_CMPS(HM_X)
 #undef HM_X
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));

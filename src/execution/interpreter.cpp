@@ -172,8 +172,11 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #define HM_X(name, T, Out) &&L_##name##Add, &&L_##name##AddImm, &&L_##name##ShlAdd,
                     HM_LOADS(HM_X)
 #undef HM_X
+#define HM_X(name, T, Out) &&L_##name##AddLean, &&L_##name##AddImmLean, &&L_##name##ShlAddLean,
+                        HM_LOADS(HM_X)
+#undef HM_X
 #define HM_X(T, name) &&L_BrIf##T##name##Add, &&L_BrIf##T##name##AddLoop,
-                        HM_FUSED_CMPS(HM_X)
+                            HM_FUSED_CMPS(HM_X)
 #undef HM_X
     };
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
@@ -763,11 +766,14 @@ L_Return:
   HM_LOADS(HM_LOAD)
 #undef HM_LOAD
 
-  // sum = a + b (or a + imm), written back; then the load at sum + offset.
-#define HM_LOAD_ADD(name, T, Out)                                        \
-  L_##name##Add : {                                                      \
+  // sum = a + b (or a + imm), written back (not in the Lean forms); then the load at
+  // sum + offset.
+#define HM_KEEP(x) x
+#define HM_DROP(x)
+#define HM_LOAD_ADD(name, T, Out, lean, keep)                            \
+  L_##name##Add##lean : {                                                \
     const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);   \
-    fp[pc[2]] = sum;                                                     \
+    keep(fp[pc[2]] = sum);                                               \
     uint64_t ea = static_cast<uint64_t>(sum) + pc[6];                    \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
     T v;                                                                 \
@@ -776,9 +782,9 @@ L_Return:
     pc += 7;                                                             \
     NEXT();                                                              \
   }                                                                      \
-  L_##name##AddImm : {                                                   \
+  L_##name##AddImm##lean : {                                             \
     const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + pc[4]);       \
-    fp[pc[2]] = sum;                                                     \
+    keep(fp[pc[2]] = sum);                                               \
     uint64_t ea = static_cast<uint64_t>(sum) + pc[7];                    \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
     T v;                                                                 \
@@ -787,11 +793,11 @@ L_Return:
     pc += 8;                                                             \
     NEXT();                                                              \
   }                                                                      \
-  L_##name##ShlAdd : {                                                   \
+  L_##name##ShlAdd##lean : {                                             \
     const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31); \
-    fp[pc[2]] = t;                                                       \
+    keep(fp[pc[2]] = t);                                                 \
     const uint32_t sum = static_cast<uint32_t>(t + fp[pc[7]]);           \
-    fp[pc[6]] = sum;                                                     \
+    keep(fp[pc[6]] = sum);                                               \
     uint64_t ea = static_cast<uint64_t>(sum) + pc[9];                    \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
     T v;                                                                 \
@@ -800,8 +806,13 @@ L_Return:
     pc += 10;                                                            \
     NEXT();                                                              \
   }
-  HM_LOADS(HM_LOAD_ADD)
+#define HM_LOAD_ADD_FORMS(name, T, Out) \
+  HM_LOAD_ADD(name, T, Out, , HM_KEEP) HM_LOAD_ADD(name, T, Out, Lean, HM_DROP)
+  HM_LOADS(HM_LOAD_ADD_FORMS)
+#undef HM_LOAD_ADD_FORMS
 #undef HM_LOAD_ADD
+#undef HM_KEEP
+#undef HM_DROP
 
 #define HM_STORE(name, T)                                                          \
   L_##name : {                                                                     \

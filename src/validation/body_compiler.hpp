@@ -224,14 +224,15 @@ inline Op loop_variant(Op op) {
   }
 }
 
-/// The load with its address addition fused in (see Op::I32LoadAdd), or Op::Count.
-inline Op load_with_add(Op load, Op add) {
+/// The load with its address addition fused in (see Op::I32LoadAdd; `lean`: the form that
+/// does not write the sum), or Op::Count.
+inline Op load_with_add(Op load, Op add, bool lean) {
   switch (load) {
-#define HM_X(name, T, Out)                           \
-  case Op::name:                                     \
-    return add == Op::I32Add      ? Op::name##Add    \
-           : add == Op::I32AddImm ? Op::name##AddImm \
-                                  : Op::name##ShlAdd;
+#define HM_X(name, T, Out)                                                           \
+  case Op::name:                                                                     \
+    return add == Op::I32Add      ? (lean ? Op::name##AddLean : Op::name##Add)       \
+           : add == Op::I32AddImm ? (lean ? Op::name##AddImmLean : Op::name##AddImm) \
+                                  : (lean ? Op::name##ShlAddLean : Op::name##ShlAdd);
     HM_LOADS(HM_X)
 #undef HM_X
     default:
@@ -449,7 +450,8 @@ class FunctionCompiler {
       return;
     }
     // A switch on a value looked up in a table, clang's sparse switch.
-    if (chain(3, Op::I32AndShlImm, 7) && chain(2, Op::I32LoadAddImm, 6)) {
+    if (chain(3, Op::I32AndShlImm, 7) &&
+        (chain(2, Op::I32LoadAddImm, 6) || chain(2, Op::I32LoadAddImmLean, 6))) {
       const uint32_t b = insts_[n - 3].pos;
       if (code_[b + 12] == code_[b + 6] && code_[b + 20] == code_[b + 15]) {
         const bool lean = temps(b, {2, 6, 11, 15, 19});
@@ -541,9 +543,10 @@ class FunctionCompiler {
       return;
     }
     if (p.op == Op::Count &&
-        (last_is(Op::I32Load8U, 3, cond_slot) || last_is(Op::I32Load8UAddImm, 6, cond_slot, 4))) {
+        (last_is(Op::I32Load8U, 3, cond_slot) || last_is(Op::I32Load8UAddImm, 6, cond_slot, 4) ||
+         last_is(Op::I32Load8UAddImmLean, 6, cond_slot, 4))) {
       // A byte flag loaded and tested: one instruction.
-      const bool add = last_op_ == Op::I32Load8UAddImm;
+      const bool add = last_op_ != Op::I32Load8U;
       fuse_last(add ? (when ? Op::BrIfLoad8UAddImm : Op::BrUnlessLoad8UAddImm)
                     : (when ? Op::BrIfLoad8U : Op::BrUnlessLoad8U));
       return;

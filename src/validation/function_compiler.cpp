@@ -166,7 +166,10 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
     return true;
   }
   if (add != Op::Count) {
-    fuse_last(load_with_add(o, add));
+    // The intermediate results: the sum, and for I32ShlAdd the shifted value too.
+    const bool lean = temporary(addr.slot) &&
+                      (add != Op::I32ShlAdd || temporary(code_[last_op_pos_ + kHandlerWords]));
+    fuse_last(load_with_add(o, add, lean));
     last_dst_pos_ = pc();
     code_.push_back(dst);
     code_.push_back(offset);

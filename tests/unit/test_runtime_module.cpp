@@ -271,6 +271,16 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(traps(call(*instance, "deref2", {i32(65534)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(returns(call(*instance, "reset_then_branch", {i32(1)}), {i32(1000)}));
   EXPECT_TRUE(returns(call(*instance, "reset_then_branch", {i32(0)}), {i32(105)}));
+  // Bytes 0..5: 02 00 01 45 03 44.
+  EXPECT_TRUE(returns(call(*instance, "load_sum", {i32(1), i32(1)}), {i32(0x45)}));
+  EXPECT_TRUE(returns(call(*instance, "load_sum_kept", {i32(1), i32(1)}), {i32(0x45), i32(2)}));
+  EXPECT_TRUE(
+      traps(call(*instance, "load_sum", {i32(65535), i32(0)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "load_scaled", {i32(0), i32(1)}), {i32(0x4501)}));
+  EXPECT_TRUE(
+      returns(call(*instance, "load_scaled_kept", {i32(0), i32(2)}), {i32(0x4403), i32(4)}));
+  EXPECT_TRUE(
+      traps(call(*instance, "load_scaled", {i32(65534), i32(1)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

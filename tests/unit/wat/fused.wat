@@ -228,6 +228,21 @@
       (local.set $flag (i32.const 1000)))
     (i32.add (local.get $acc) (local.get $flag)))
 
+;; Loads at a computed address (I32Load8UAdd, I32Load16UShlAdd: the sums are not written)
+  ;; and the same with the sum or the scaled index kept in a local and returned too.
+  (func (export "load_sum") (param $p i32) (param $i i32) (result i32)
+    (i32.load8_u offset=1 (i32.add (local.get $p) (local.get $i))))
+  (func (export "load_sum_kept") (param $p i32) (param $i i32) (result i32 i32)
+    (local $s i32)
+    (i32.load8_u offset=1 (local.tee $s (i32.add (local.get $p) (local.get $i))))
+    (local.get $s))
+  (func (export "load_scaled") (param $p i32) (param $i i32) (result i32)
+    (i32.load16_u (i32.add (i32.shl (local.get $i) (i32.const 1)) (local.get $p))))
+  (func (export "load_scaled_kept") (param $p i32) (param $i i32) (result i32 i32)
+    (local $t i32)
+    (i32.load16_u (i32.add (local.tee $t (i32.shl (local.get $i) (i32.const 1))) (local.get $p)))
+    (local.get $t))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
