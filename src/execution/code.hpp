@@ -35,6 +35,7 @@ namespace hailmary::detail {
   /* The "Lean" forms: the same where every intermediate result is an operand-stack */          \
   /* temporary consumed by the next part (dead): only the last result is written. */            \
   X(BrTableLookupLean, -3)                                                                      \
+  X(BrTableLookupLeanLoop, -3) /* a loop's back edge that was a br to a BrTableLookupLean */    \
   X(BrTableLoad8ULean, -4)                                                                      \
   X(BrTableLoad8UAndLean, -5)                                                                   \
   X(I32ShrUAndImm, 7) /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */       \
@@ -144,22 +145,23 @@ namespace hailmary::detail {
   X(I32, LeS)                                                                                   \
   X(I32, LeU)                                                                                   \
   X(I32, GeS)                                                                                   \
-  X(I32, GeU) X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) \
-      X(I64, LeU) X(I64, GeS) X(I64, GeU)
+  X(I32, GeU)                                                                                   \
+  X(I64, Eq) X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) \
+      X(I64, GeS) X(I64, GeU)
 
 // The loads: name, memory type, extended-to type.
-#define HM_LOADS(X)                                                 \
-  X(I32Load, uint32_t, uint32_t)                                    \
-  X(I64Load, uint64_t, uint64_t)                                    \
-  X(I32Load8S, int8_t, uint32_t)                                    \
-  X(I32Load8U, uint8_t, uint32_t)                                   \
-  X(I32Load16S, int16_t, uint32_t)                                  \
-  X(I32Load16U, uint16_t, uint32_t)                                 \
-  X(I64Load8S, int8_t, int64_t)                                     \
-  X(I64Load8U, uint8_t, uint64_t)                                   \
-  X(I64Load16S, int16_t, int64_t)                                   \
-  X(I64Load16U, uint16_t, uint64_t) X(I64Load32S, int32_t, int64_t) \
-      X(I64Load32U, uint32_t, uint64_t)
+#define HM_LOADS(X)                 \
+  X(I32Load, uint32_t, uint32_t)    \
+  X(I64Load, uint64_t, uint64_t)    \
+  X(I32Load8S, int8_t, uint32_t)    \
+  X(I32Load8U, uint8_t, uint32_t)   \
+  X(I32Load16S, int16_t, uint32_t)  \
+  X(I32Load16U, uint16_t, uint32_t) \
+  X(I64Load8S, int8_t, int64_t)     \
+  X(I64Load8U, uint8_t, uint64_t)   \
+  X(I64Load16S, int16_t, int64_t)   \
+  X(I64Load16U, uint16_t, uint64_t) \
+  X(I64Load32S, int32_t, int64_t) X(I64Load32U, uint32_t, uint64_t)
 
 enum class Op : uint16_t {
 #define HM_X(name, n) name,

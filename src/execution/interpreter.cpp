@@ -354,6 +354,9 @@ L_BrTableLookup : {
   fp[pc[15]] = v;
   HM_BR_TABLE_ADD(v, 21);
 }
+L_BrTableLookupLeanLoop:
+  HM_CHECK_INTERRUPT();
+  goto L_BrTableLookupLean;
 L_BrTableLookupLean : {
   const uint32_t sum = ((static_cast<uint32_t>(fp[pc[3]]) & pc[4]) << (pc[7] & 31)) + pc[13];
   const uint64_t ea = static_cast<uint64_t>(sum) + pc[16];

@@ -574,6 +574,7 @@ uint32_t first_table_word(Op op) {
       return kHandlerWords + 5;
     case Op::BrTableLookup:
     case Op::BrTableLookupLean:
+    case Op::BrTableLookupLeanLoop:
       return kHandlerWords + 22;
     case Op::BrTableLoad8U:
     case Op::BrTableLoad8ULean:
@@ -616,9 +617,22 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
   auto target_of = [&](uint32_t word) -> uint64_t {
     return static_cast<uint64_t>(word) + static_cast<int32_t>(code_[word]);
   };
+  // For a BrLoop back to an interpreter's dispatch (`for (;;) switch (...)`, the switch a
+  // BrTableLookupLean first in the loop): that instruction, which a copy of the br becomes
+  // (checking for an interrupt as the br did); otherwise SIZE_MAX.
+  auto dispatch_of = [&](size_t k) -> size_t {
+    if (insts_[k].op != Op::BrLoop) return SIZE_MAX;
+    const size_t t = index_of(target_of(insts_[k].pos + kHandlerWords));
+    return t < n && insts_[t].op == Op::BrTableLookupLean ? t : SIZE_MAX;
+  };
 
   std::vector<size_t> tail_of;  // for a duplicated br: its tail's first instruction
   for (size_t i = 0; i < n; ++i) {
+    if (dispatch_of(i) != SIZE_MAX) {
+      if (tail_of.empty()) tail_of.assign(n, SIZE_MAX);
+      tail_of[i] = i;  // itself, copied as its dispatch (below)
+      continue;
+    }
     if (insts_[i].op != Op::Br) continue;
     const size_t t = index_of(target_of(insts_[i].pos + kHandlerWords));
     if (t == SIZE_MAX || t >= n || t == i) continue;
@@ -678,12 +692,23 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     block = i + 1;
     new_pos[i] = static_cast<uint32_t>(out.size());
     for (size_t k = tail_of[i];; ++k) {
-      // A copy of instruction k, relocated as if it stood here.
-      const uint32_t pos = insts_[k].pos, len = end_of(k) - pos;
+      // A copy of instruction k, relocated as if it stood here; a back edge to a dispatch
+      // becomes the dispatch.
+      const size_t d = dispatch_of(k);
+      const size_t src = d != SIZE_MAX ? d : k;
+      const uint32_t pos = insts_[src].pos, len = end_of(src) - pos;
       const uint32_t at = static_cast<uint32_t>(out.size());
       out.insert(out.end(), code_.begin() + pos, code_.begin() + pos + len);
-      const Op op = insts_[k].op;
+      const Op op = insts_[src].op;
       if (single_target_branch(op)) relocs.push_back({at + len - 1, target_of(pos + len - 1)});
+      if (const uint32_t first = first_table_word(op)) {
+        for (uint32_t w = first; w < len; ++w) relocs.push_back({at + w, target_of(pos + w)});
+      }
+      if (d != SIZE_MAX) {
+        std::memcpy(&out[at], &handlers_[static_cast<size_t>(Op::BrTableLookupLeanLoop)],
+                    kHandlerWords * sizeof(uint32_t));
+        break;
+      }
       if (ends_tail(op)) break;
     }
   }

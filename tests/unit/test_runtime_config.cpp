@@ -184,6 +184,11 @@ TEST_F(InterruptTest, StopsALoopOfCalls) {
   EXPECT_TRUE(returns(call(instance_, "add", {i32(2), i32(3)}), {i32(5)}));
 }
 
+TEST_F(InterruptTest, StopsAnInterpretersDispatchLoop) {
+  EXPECT_GE(run_until_interrupted("spin_dispatch"), 40ms);
+  EXPECT_TRUE(returns(call(instance_, "add", {i32(2), i32(3)}), {i32(5)}));
+}
+
 TEST_F(InterruptTest, RequestedBeforeTheCallStopsTheNextGuestOnce) {
   store_.interrupt();
   auto start = Clock::now();

@@ -281,6 +281,9 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
       returns(call(*instance, "load_scaled_kept", {i32(0), i32(2)}), {i32(0x4403), i32(4)}));
   EXPECT_TRUE(
       traps(call(*instance, "load_scaled", {i32(65534), i32(1)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(0), i32(3)}), {i32(32)}));
+  EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(1), i32(1)}), {i32(11)}));
+  EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(2), i32(5)}), {i32(0)}));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

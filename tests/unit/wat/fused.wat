@@ -243,6 +243,31 @@
     (i32.load16_u (i32.add (local.tee $t (i32.shl (local.get $i) (i32.const 1))) (local.get $p)))
     (local.get $t))
 
+;; A tiny interpreter: switch (table[(x & 3) << 2] - 1) at the top of a loop, each case
+  ;; going back to it (the br becomes a copy of the switch). Table 2, 1, 0, 5: x & 3 == 1 is
+  ;; case 0 (acc += 1, x += 3), x & 3 == 0 case 1 (acc += 10, n -= 1, x += 1 while n > 0,
+  ;; else x = 2), anything else halts.
+  (func (export "mini_vm") (param $x i32) (param $n i32) (result i32)
+    (local $acc i32)
+    (loop $fetch
+      (block $default
+        (block $c1
+          (block $c0
+            (br_table $c0 $c1 $default
+              (i32.add
+                (i32.load (i32.add (i32.shl (i32.and (local.get $x) (i32.const 3)) (i32.const 2))
+                                   (i32.const 16)))
+                (i32.const -1))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (local.set $x (i32.add (local.get $x) (i32.const 3)))
+          (br $fetch))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 10)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $x (select (i32.add (local.get $x) (i32.const 1)) (i32.const 2)
+                              (i32.gt_s (local.get $n) (i32.const 0))))
+        (br $fetch)))
+    (local.get $acc))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)

@@ -6,4 +6,22 @@
   (func $tick (global.set $calls (i64.add (global.get $calls) (i64.const 1))))
   (func $spin_calls (export "spin_calls") (loop $again (call $tick) (br $again)))
   (func $calls (export "calls") (result i64) (global.get $calls))
+  ;; An interpreter's dispatch loop that never halts: every back edge is a copy of the
+  ;; switch (BrTableLookupLeanLoop), which must check for an interrupt itself.
+  (memory 1)
+  (data (i32.const 16) "\02\00\00\00\01\00\00\00")
+  (func $spin_dispatch (export "spin_dispatch") (local $x i32)
+    (loop $fetch
+      (block $default
+        (block $c1
+          (block $c0
+            (br_table $c0 $c1 $default
+              (i32.add
+                (i32.load (i32.add (i32.shl (i32.and (local.get $x) (i32.const 1)) (i32.const 2))
+                                   (i32.const 16)))
+                (i32.const -1))))
+          (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $fetch))
+        (local.set $x (i32.add (local.get $x) (i32.const 3)))
+        (br $fetch))))
   (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
