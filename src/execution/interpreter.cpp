@@ -410,6 +410,17 @@ L_I32ShrUAndAddLean:
                                     fp[pc[10]]);
   pc += 11;
   NEXT();
+L_I32LoadShrUAndAddLean : {
+  // Words: 2-4 the I32Load, 7-15 the I32ShrUAndAddLean.
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  uint32_t v;
+  std::memcpy(&v, mem_base + ea, 4);
+  fp[pc[2]] = v;
+  fp[pc[14]] = static_cast<uint32_t>(((v >> (pc[9] & 31)) & pc[12]) + fp[pc[15]]);
+  pc += 16;
+  NEXT();
+}
 L_I32ShlAdd : {
   const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31);
   fp[pc[2]] = t;

@@ -405,6 +405,22 @@ class FunctionCompiler {
     set_handler(last_op_pos_, fused);
     last_op_ = fused;
   }
+  // The I32ShrUAndAddLean just made absorbs the I32Load right before it that loaded the word
+  // it decodes (a bytecode interpreter's fetch: i = *pc; ra = base + field(i)).
+  void fuse_loaded_field() {
+    const size_t n = insts_.size();
+    if (n < 2 || insts_[n - 1].pos != last_op_pos_ || insts_[n - 2].op != Op::I32Load) return;
+    const uint32_t b = insts_[n - 2].pos;
+    if (b + kHandlerWords + 3 != last_op_pos_ || (label_pc_ != UINT32_MAX && label_pc_ > b) ||
+        code_[b + kHandlerWords] != code_[last_op_pos_ + kHandlerWords + 1])
+      return;
+    set_handler(b, Op::I32LoadShrUAndAddLean);
+    insts_.pop_back();
+    insts_.back().op = Op::I32LoadShrUAndAddLean;
+    last_op_ = Op::I32LoadShrUAndAddLean;
+    last_op_pos_ = b;
+    prev_op_ = Op::Count;
+  }
   // The BrTableAddImm just emitted absorbs the instructions that computed its index when they
   // are one of the common switch idioms (operand words stay where they were; the inner
   // handler words go unused).
@@ -1001,6 +1017,7 @@ class FunctionCompiler {
             fused = Op::I32ShrUAndAddLean;
         }
         fuse_last(fused);
+        if (fused == Op::I32ShrUAndAddLean) fuse_loaded_field();
         last_dst_pos_ = pc();
         code_.push_back(dst);
         code_.push_back(other);

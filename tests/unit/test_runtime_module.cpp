@@ -284,6 +284,12 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(0), i32(3)}), {i32(32)}));
   EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(1), i32(1)}), {i32(11)}));
   EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(2), i32(5)}), {i32(0)}));
+  // Bytes 0..3: 02 00 01 45 -> i = 0x45010002; (i >> 3) & 0xff0 = 0x000.
+  EXPECT_TRUE(returns(call(*instance, "fetch", {i32(0), i32(9)}), {i32(9), i32(0x45010002)}));
+  // Bytes 2..5: 01 45 03 44 -> i = 0x44034501; (i >> 3) & 0xff0 = 0x8a0.
+  EXPECT_TRUE(
+      returns(call(*instance, "fetch", {i32(2), i32(9)}), {i32(0x8a0 + 9), i32(0x44034501)}));
+  EXPECT_TRUE(traps(call(*instance, "fetch", {i32(65533), i32(0)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

@@ -268,6 +268,14 @@
         (br $fetch)))
     (local.get $acc))
 
+;; A bytecode fetch, i = *p; base + ((i >> 3) & 0xff0) (I32LoadShrUAndAddLean): both.
+  (func (export "fetch") (param $p i32) (param $base i32) (result i32 i32)
+    (local $i i32)
+    (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $p))) (i32.const 3))
+                      (i32.const 0xff0))
+             (local.get $base))
+    (local.get $i))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
