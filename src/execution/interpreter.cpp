@@ -207,7 +207,10 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   InstanceData* inst = entry->instance;
   const uint32_t* pc = entry->code->code.data();
   uint8_t* mem_base = nullptr;
-  uint64_t mem_size = 0;
+  // Accesses of up to 8 bytes at an address below this are in bounds (memory size - 7, or 0
+  // for a memory smaller than 8 bytes): one compare on the fast path, the exact check only
+  // for an address near or past the end.
+  uint64_t mem_fast_limit = 0;
   // This activation's share of the store's execution state, which host calls from it
   // change and put back: read here once, so that a host call stores them back without
   // loading them first (back-to-back host calls then carry no store-to-load dependencies).
@@ -220,12 +223,19 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   FuncInst* callee = nullptr;
   uint64_t* callee_fp = nullptr;
 
-#define HM_RELOAD_MEMORY()               \
-  do {                                   \
-    if (MemoryInst* m = inst->memory0) { \
-      mem_base = m->base;                \
-      mem_size = m->size;                \
-    }                                    \
+#define HM_RELOAD_MEMORY()                             \
+  do {                                                 \
+    if (MemoryInst* m = inst->memory0) {               \
+      mem_base = m->base;                              \
+      mem_fast_limit = m->size >= 8 ? m->size - 7 : 0; \
+    }                                                  \
+  } while (0)
+#define HM_MEM_SIZE() (inst->memory0 ? inst->memory0->size : uint64_t{0})
+// Traps unless the n (<= 8) bytes at `ea` are in linear memory.
+#define HM_CHECK_BOUNDS(ea, n)                                             \
+  do {                                                                     \
+    if ((ea) >= mem_fast_limit && (ea) + (n) > HM_MEM_SIZE()) [[unlikely]] \
+      TRAP(TrapKind::MemoryOutOfBounds);                                   \
   } while (0)
 // The handler's address is the instruction's first two words (4-byte aligned: an unaligned
 // 64-bit load, which x86-64 and AArch64 do at full speed).
@@ -332,7 +342,7 @@ L_BrTable : {
 // written to the slot named at dst_word.
 #define HM_LOAD8U_INTO(v, dst_word, addr, offset_word)                \
   const uint64_t ea_ = static_cast<uint64_t>(addr) + pc[offset_word]; \
-  if (ea_ + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);          \
+  HM_CHECK_BOUNDS(ea_, 1);                                            \
   const uint32_t v = mem_base[ea_];                                   \
   fp[pc[dst_word]] = v
 
@@ -348,7 +358,7 @@ L_BrTableLookup : {
   const uint32_t sum = scaled + pc[13];
   fp[pc[11]] = sum;
   const uint64_t ea = static_cast<uint64_t>(sum) + pc[16];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[15]] = v;
@@ -360,7 +370,7 @@ L_BrTableLookupLeanLoop:
 L_BrTableLookupLean : {
   const uint32_t sum = ((static_cast<uint32_t>(fp[pc[3]]) & pc[4]) << (pc[7] & 31)) + pc[13];
   const uint64_t ea = static_cast<uint64_t>(sum) + pc[16];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   HM_BR_TABLE_JUMP(v, 21);
@@ -381,12 +391,12 @@ L_BrTableLoad8UAnd : {
 }
 L_BrTableLoad8ULean : {
   const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 1);
   HM_BR_TABLE_JUMP(mem_base[ea], 9);
 }
 L_BrTableLoad8UAndLean : {
   const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 1 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 1);
   HM_BR_TABLE_JUMP(mem_base[ea] & pc[9], 15);
 }
 L_I32ShrUAndImm : {
@@ -413,7 +423,7 @@ L_I32ShrUAndAddLean:
 L_I32LoadShrUAndAddLean : {
   // Words: 2-4 the I32Load, 7-15 the I32ShrUAndAddLean.
   const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[2]] = v;
@@ -460,12 +470,12 @@ L_I32AndShlImm : {
 #undef HM_BR_AND_IMM
 L_I32LoadLoad : {
   uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[2]] = v;
   ea = static_cast<uint64_t>(v) + pc[6];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[5]] = v;
   pc += 7;
@@ -473,11 +483,11 @@ L_I32LoadLoad : {
 }
 L_I32LoadLoadLean : {
   uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   uint32_t v;
   std::memcpy(&v, mem_base + ea, 4);
   ea = static_cast<uint64_t>(v) + pc[6];
-  if (ea + 4 > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
+  HM_CHECK_BOUNDS(ea, 4);
   std::memcpy(&v, mem_base + ea, 4);
   fp[pc[5]] = v;
   pc += 7;
@@ -712,7 +722,7 @@ do_call:
     if (callee->instance != inst) {
       inst = callee->instance;
       mem_base = nullptr;
-      mem_size = 0;
+      mem_fast_limit = 0;
       HM_RELOAD_MEMORY();
     }
     pc = cf->code.data();
@@ -757,11 +767,11 @@ L_Return:
   pc = frame->return_pc;
   fp = frame->fp;
   // Same instance, same memory: its base never moves, and a grow in the callee already
-  // updated mem_size (host calls reload it themselves).
+  // updated mem_fast_limit (host calls reload it themselves).
   if (frame->inst != inst) {
     inst = frame->inst;
     mem_base = nullptr;
-    mem_size = 0;
+    mem_fast_limit = 0;
     HM_RELOAD_MEMORY();
   }
   NEXT();
@@ -770,7 +780,7 @@ L_Return:
 #define HM_LOAD(name, T, Out)                                                      \
   L_##name : {                                                                     \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);              \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                                \
     T v;                                                                           \
     std::memcpy(&v, mem_base + ea, sizeof(T));                                     \
     fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v));                        \
@@ -789,7 +799,7 @@ L_Return:
     const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);   \
     keep(fp[pc[2]] = sum);                                               \
     uint64_t ea = static_cast<uint64_t>(sum) + pc[6];                    \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                      \
     T v;                                                                 \
     std::memcpy(&v, mem_base + ea, sizeof(T));                           \
     fp[pc[5]] = static_cast<uint64_t>(static_cast<Out>(v));              \
@@ -800,7 +810,7 @@ L_Return:
     const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + pc[4]);       \
     keep(fp[pc[2]] = sum);                                               \
     uint64_t ea = static_cast<uint64_t>(sum) + pc[7];                    \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                      \
     T v;                                                                 \
     std::memcpy(&v, mem_base + ea, sizeof(T));                           \
     fp[pc[6]] = static_cast<uint64_t>(static_cast<Out>(v));              \
@@ -813,7 +823,7 @@ L_Return:
     const uint32_t sum = static_cast<uint32_t>(t + fp[pc[7]]);           \
     keep(fp[pc[6]] = sum);                                               \
     uint64_t ea = static_cast<uint64_t>(sum) + pc[9];                    \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);    \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                      \
     T v;                                                                 \
     std::memcpy(&v, mem_base + ea, sizeof(T));                           \
     fp[pc[8]] = static_cast<uint64_t>(static_cast<Out>(v));              \
@@ -831,7 +841,7 @@ L_Return:
 #define HM_STORE(name, T)                                                          \
   L_##name : {                                                                     \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[4]; \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);              \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                                \
     T v = static_cast<T>(fp[pc[3]]);                                               \
     std::memcpy(mem_base + ea, &v, sizeof(T));                                     \
     pc += 5;                                                                       \
@@ -847,7 +857,7 @@ L_Return:
 #define HM_STORE_IMM(name, T)                                                      \
   L_##name##Imm : {                                                                \
     uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3]; \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::MemoryOutOfBounds);              \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                                \
     T v = static_cast<T>(pc[4] | (static_cast<uint64_t>(pc[5]) << 32));            \
     std::memcpy(mem_base + ea, &v, sizeof(T));                                     \
     pc += 6;                                                                       \
@@ -861,7 +871,7 @@ L_Return:
 #undef HM_STORE_IMM
 
 L_MemorySize:
-  fp[pc[2]] = mem_size / kPageSize;
+  fp[pc[2]] = HM_MEM_SIZE() / kPageSize;
   pc += 3;
   NEXT();
 L_MemoryGrow : {
@@ -872,6 +882,7 @@ L_MemoryGrow : {
   NEXT();
 }
 L_MemoryInit : {
+  const uint64_t mem_size = HM_MEM_SIZE();
   std::span<const uint8_t> seg = inst->data_segments[pc[2]];
   uint64_t d = static_cast<uint32_t>(fp[pc[3]]);
   uint64_t src = static_cast<uint32_t>(fp[pc[4]]);
@@ -886,6 +897,7 @@ L_DataDrop:
   pc += 3;
   NEXT();
 L_MemoryCopy : {
+  const uint64_t mem_size = HM_MEM_SIZE();
   uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
   uint64_t src = static_cast<uint32_t>(fp[pc[3]]);
   uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
@@ -895,6 +907,7 @@ L_MemoryCopy : {
   NEXT();
 }
 L_MemoryFill : {
+  const uint64_t mem_size = HM_MEM_SIZE();
   uint64_t d = static_cast<uint32_t>(fp[pc[2]]);
   uint8_t v = static_cast<uint8_t>(fp[pc[3]]);
   uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
@@ -1072,6 +1085,8 @@ L_trap:
 #undef TRAP
 #undef HM_CHECK_INTERRUPT
 #undef HM_RELOAD_MEMORY
+#undef HM_MEM_SIZE
+#undef HM_CHECK_BOUNDS
 }
 
 }  // namespace
