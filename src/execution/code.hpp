@@ -19,6 +19,7 @@ namespace hailmary::detail {
   X(Unreachable, 0) /* */                                                                          \
   X(LoopHeader, 0)  /* (checks for an interrupt) */                                                \
   X(LazyCompile, 0) /* the whole body of a function not translated yet (see FuncInst) */           \
+  X(ZeroLocals, 2)  /* begin, end: slots [begin, end) = 0, first in a body that needs it */        \
   X(Br, 1)          /* target */                                                                   \
   X(BrIf, 2)        /* cond, target */                                                             \
   X(BrUnless, 2)    /* cond, target */                                                             \
@@ -137,20 +138,20 @@ namespace hailmary::detail {
   X(RefFunc, 2)    /* dst, func index */
 
 // Integer compares that fuse with a following br_if / if into one compare-and-branch.
-#define HM_FUSED_CMPS(X)                                                                         \
-  X(I32, Eq)                                                                                     \
-  X(I32, Ne)                                                                                     \
-  X(I32, LtS)                                                                                    \
-  X(I32, LtU)                                                                                    \
-  X(I32, GtS)                                                                                    \
-  X(I32, GtU)                                                                                    \
-  X(I32, LeS)                                                                                    \
-  X(I32, LeU)                                                                                    \
-  X(I32, GeS)                                                                                    \
-  X(I32, GeU)                                                                                    \
-  X(I64, Eq)                                                                                     \
-  X(I64, Ne) X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS) \
-      X(I64, GeU)
+#define HM_FUSED_CMPS(X) \
+  X(I32, Eq)             \
+  X(I32, Ne)             \
+  X(I32, LtS)            \
+  X(I32, LtU)            \
+  X(I32, GtS)            \
+  X(I32, GtU)            \
+  X(I32, LeS)            \
+  X(I32, LeU)            \
+  X(I32, GeS)            \
+  X(I32, GeU)            \
+  X(I64, Eq)             \
+  X(I64, Ne)             \
+  X(I64, LtS) X(I64, LtU) X(I64, GtS) X(I64, GtU) X(I64, LeS) X(I64, LeU) X(I64, GeS) X(I64, GeU)
 
 // The loads: name, memory type, extended-to type.
 #define HM_LOADS(X)                 \
@@ -211,8 +212,9 @@ struct CompiledFunc {
   std::vector<uint32_t> code;
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;  ///< params + declared locals
-  /// Slots [param_slots, zero_end) are zeroed on entry; the declared locals after them are
-  /// written before they are read on every path (so their initial value is never seen).
+  /// Slots [param_slots, zero_end) are zeroed on entry (by the body's first instruction, a
+  /// ZeroLocals); the declared locals after them are written before they are read on every
+  /// path (so their initial value is never seen).
   uint32_t zero_end = 0;
   uint32_t frame_slots = 0;  ///< local_slots + the deepest operand stack
   uint32_t result_count = 0;

@@ -102,14 +102,6 @@ constexpr uint32_t kMaxActivations = 256;
 // These loops run a handful of times; the empty asm keeps GCC from vectorising them (and
 // from versioning them for aliasing), which costs more than it saves at that length.
 #define HM_SCALAR_LOOP(i) asm("" : "+r"(i))
-// The declared locals of `cf`'s frame at `fp` that may be read before written start at zero
-// (the translator found the rest are written first); usually none or a few, so no memset.
-#define HM_ZERO_LOCALS(fp, cf)                                                \
-  for (uint32_t i_ = (cf)->param_slots, e_ = (cf)->zero_end; i_ < e_; ++i_) { \
-    (fp)[i_] = 0;                                                             \
-    HM_SCALAR_LOOP(i_);                                                       \
-  }
-
 #define HM_R_I32(w) static_cast<uint32_t>(fp[w])
 #define HM_R_I64(w) (fp[w])
 #define HM_R_F32(w) std::bit_cast<float>(static_cast<uint32_t>(fp[w]))
@@ -200,7 +192,6 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
         HM_SCALAR_LOOP(i);
       }
     }
-    HM_ZERO_LOCALS(fp, cf);
   }
 
   // Hot state only; the call path reads its limits from `s` (they would be spilled anyway).
@@ -270,10 +261,17 @@ L_LazyCompile : {
   const CompiledFunc* cf = translate_lazily(s, f);
   if (!cf) return false;
   if (fp + cf->frame_slots > s.value_stack.end) TRAP(TrapKind::CallStackExhausted);
-  HM_ZERO_LOCALS(fp, cf);
   pc = cf->code.data();
   NEXT();
 }
+L_ZeroLocals:
+  // The declared locals that may be read before written; usually a few, so no memset.
+  for (uint32_t i = pc[2], e = pc[3]; i < e; ++i) {
+    fp[i] = 0;
+    HM_SCALAR_LOOP(i);
+  }
+  pc += 4;
+  NEXT();
 L_LoopHeader:
   if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
   pc += 2;
@@ -675,7 +673,6 @@ L_GlobalSet:
       goto call_refused;                                                \
     *frame++ = CallFrame{pc, fp, inst, callee};                         \
     fp = callee_fp;                                                     \
-    HM_ZERO_LOCALS(fp, cf);                                             \
   } while (0)
 
 L_CallDefined : {

@@ -495,10 +495,20 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   duplicate_short_tails();
 
   auto f = std::make_unique<CompiledFunc>();
-  f->code = std::move(code_);
   f->param_slots = static_cast<uint32_t>(type_.params.size());
   f->local_slots = local_slots_;
   f->zero_end = std::min(f->param_slots + zeroed_locals_, local_slots_);
+  if (f->zero_end > f->param_slots) {
+    // The body starts by zeroing them, so that calls of the (many) functions that need no
+    // zeroing pay nothing. Branch targets are relative: the code moves as a whole.
+    uint32_t zero[kHandlerWords + 2];
+    std::memcpy(zero, &handlers_[static_cast<size_t>(Op::ZeroLocals)],
+                sizeof(uint32_t) * kHandlerWords);
+    zero[kHandlerWords] = f->param_slots;
+    zero[kHandlerWords + 1] = f->zero_end;
+    code_.insert(code_.begin(), zero, zero + kHandlerWords + 2);
+  }
+  f->code = std::move(code_);
   f->result_count = static_cast<uint32_t>(type_.results.size());
   f->frame_slots = local_slots_ + max_height_ + 1;
   if (f->frame_slots < f->result_count) f->frame_slots = f->result_count;
