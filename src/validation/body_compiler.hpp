@@ -282,18 +282,18 @@ class TypeList {
   ValType one_ = kUnknown;
 };
 
-struct Ctrl {
-  CtrlKind kind;
+// A control frame but its fixups: what entering a block resets.
+struct CtrlFrame {
+  CtrlKind kind = CtrlKind::Func;
   TypeList params;
   TypeList results;
-  uint32_t height;           // validation height: entries below belong to enclosing blocks
-  uint32_t base;             // stack position where the label's values go (== height, except in
+  uint32_t height = 0;       // validation height: entries below belong to enclosing blocks
+  uint32_t base = 0;         // stack position where the label's values go (== height, except in
                              // the then-arm of an `if` with parameters, see begin_if)
   bool unreachable = false;  // validation: the stack is polymorphic after br/return/...
   bool dead = false;         // emission: an enclosing block is unreachable, emit nothing
   uint32_t loop_pc = 0;
   uint32_t else_fixup = UINT32_MAX;  // BrUnless target of an `if`, patched at else/end
-  std::vector<uint32_t> fixups;      // forward branch words to patch at `end`
   // Definite assignment (see FunctionCompiler::assigned_): the set at entry, and the
   // intersection of the sets on every path reaching the label (all ones: none yet).
   uint64_t assigned_at_entry = 0;
@@ -302,6 +302,53 @@ struct Ctrl {
   std::span<const ValType> label_types() const {
     return kind == CtrlKind::Loop ? params.span() : results.span();
   }
+};
+
+struct Ctrl : CtrlFrame {
+  std::vector<uint32_t> fixups;  // forward branch words to patch at `end`
+};
+
+// The control stack. Entries are built in place and never destroyed on pop, so entering a
+// block moves and frees nothing, and a popped entry stays readable until the next push.
+class CtrlStack {
+ public:
+  CtrlStack() = default;
+  CtrlStack(CtrlStack&& o) noexcept { *this = std::move(o); }
+  CtrlStack& operator=(CtrlStack&& o) noexcept {
+    const size_t n = o.size();
+    buf_ = std::move(o.buf_);
+    end_ = buf_.data() + n;
+    o.end_ = o.buf_.data();
+    return *this;
+  }
+
+  bool empty() const { return end_ == buf_.data(); }
+  size_t size() const { return static_cast<size_t>(end_ - buf_.data()); }
+  Ctrl& back() { return end_[-1]; }
+  const Ctrl& back() const { return end_[-1]; }
+  Ctrl& operator[](size_t i) { return buf_[i]; }
+  const Ctrl& operator[](size_t i) const { return buf_[i]; }
+  // The entry push() will make the top, reset to a fresh frame of `kind`: fill it in, then
+  // push() (or drop it by not pushing).
+  Ctrl& prepare(CtrlKind kind) {
+    if (end_ == buf_.data() + buf_.size()) [[unlikely]]
+      grow();
+    static_cast<CtrlFrame&>(*end_) = CtrlFrame{kind};
+    end_->fixups.clear();
+    return *end_;
+  }
+  void push() { ++end_; }
+  void pop_back() { --end_; }
+  void clear() { end_ = buf_.data(); }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    const size_t n = size();
+    buf_.resize(std::max<size_t>(16, buf_.size() * 2));
+    end_ = buf_.data() + n;
+  }
+  std::vector<Ctrl> buf_;
+  Ctrl* end_ = nullptr;
 };
 
 // The loads and stores (0x28-0x3E), as switch cases: run() dispatches them itself and
@@ -1080,7 +1127,7 @@ class FunctionCompiler {
   std::vector<ValType> locals_;
   uint32_t local_slots_ = 0;
   OperandStack stack_;
-  std::vector<Ctrl> ctrls_;
+  CtrlStack ctrls_;
   std::vector<uint32_t> code_;
   struct Inst {
     uint32_t pos;

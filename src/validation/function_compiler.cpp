@@ -41,7 +41,7 @@ template <BodyMode kMode>
 bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
                                           const PendingCompare& cmp) {
   last_dst_pos_ = UINT32_MAX;  // no peephole may reach across a label
-  Ctrl c{kind, {}, {}, 0, 0};
+  Ctrl& c = ctrls_.prepare(kind);
   c.assigned_at_entry = assigned_;
   if (!read_block_type(c.params, c.results)) return false;
   if (!check_top(c.params.span())) return false;
@@ -77,7 +77,7 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
     }
   }
   c.dead = !live();
-  ctrls_.push_back(std::move(c));
+  ctrls_.push();
   return true;
 }
 
@@ -108,21 +108,15 @@ bool FunctionCompiler<kMode>::end_block() {
     if (c.kind == CtrlKind::If) c.assigned_at_label &= c.assigned_at_entry;  // no else: skipped
     assigned_ = c.assigned_at_label;
   }
-  // What the label needs once the block is gone (no Ctrl copy: validation never has fixups).
-  const uint32_t base = c.base;
-  const TypeList results = c.results;
-  const uint32_t else_fixup = c.else_fixup;
-  std::vector<uint32_t> fixups;
-  if constexpr (kMode == BodyMode::Compile) fixups = std::move(c.fixups);
-  ctrls_.pop_back();
+  ctrls_.pop_back();  // `c` stays as it is for the label
   uint32_t here = pc();
   bind_label();
   if (live()) {
-    for (uint32_t f : fixups) code_[f] = rel(here, f);
-    if (else_fixup != UINT32_MAX) code_[else_fixup] = rel(here, else_fixup);
+    for (uint32_t f : c.fixups) code_[f] = rel(here, f);
+    if (c.else_fixup != UINT32_MAX) code_[c.else_fixup] = rel(here, c.else_fixup);
   }
-  stack_.resize(base);
-  push_types(results.span());
+  stack_.resize(c.base);
+  push_types(c.results.span());
   last_dst_pos_ = UINT32_MAX;
   return true;
 }
@@ -431,7 +425,8 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   locals_ = type_.params;
   for (const LocalGroup& g : body_.locals) locals_.insert(locals_.end(), g.count, g.type);
   local_slots_ = static_cast<uint32_t>(locals_.size());
-  ctrls_.push_back(Ctrl{CtrlKind::Func, {}, TypeList(type_.results), 0, 0});
+  ctrls_.prepare(CtrlKind::Func).results = TypeList(type_.results);
+  ctrls_.push();
   if constexpr (kMode == BodyMode::Compile) {
     code_.reserve((body_.body_end - body_.body_offset) * 2 + 8);
     insts_.reserve((body_.body_end - body_.body_offset) / 2 + 4);
