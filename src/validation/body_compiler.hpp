@@ -58,6 +58,7 @@ class OperandStack {
     buf_[size_++] = o;
   }
   void pop_back() { --size_; }
+  void clear() { size_ = 0; }
   void resize(size_t n) {
     while (size_ < n) push_back(Operand{});
     size_ = n;
@@ -378,6 +379,14 @@ class CtrlStack {
   case 0x3D:                   \
   case 0x3E:
 
+// The buffers a body pass grows, kept from one body to the next (see validate_function), so
+// that a pass over a small function allocates and zeroes nothing.
+struct BodyScratch {
+  std::vector<ValType> locals;
+  OperandStack stack;
+  CtrlStack ctrls;
+};
+
 /// What a body pass produces: executable code, or nothing (a pure validator for tests and
 /// fuzzing). Both run the same validation code; only emission is compiled out.
 enum class BodyMode : bool { Validate, Compile };
@@ -385,12 +394,30 @@ enum class BodyMode : bool { Validate, Compile };
 template <BodyMode kMode>
 class FunctionCompiler {
  public:
-  FunctionCompiler(const ModuleData& m, uint32_t defined_index)
+  FunctionCompiler(const ModuleData& m, uint32_t defined_index, BodyScratch* scratch = nullptr)
       : m_(m),
         body_(m.bodies[defined_index]),
         type_(m.types[m.func_types[m.imported_funcs + defined_index]]),
         r_(m.bytes, body_.body_offset, body_.body_end),
-        handlers_(kMode == BodyMode::Compile ? handler_addresses() : nullptr) {}
+        handlers_(kMode == BodyMode::Compile ? handler_addresses() : nullptr),
+        scratch_(scratch) {
+    if (scratch_) {
+      locals_ = std::move(scratch_->locals);
+      stack_ = std::move(scratch_->stack);
+      stack_.clear();
+      ctrls_ = std::move(scratch_->ctrls);
+      ctrls_.clear();
+    }
+  }
+  ~FunctionCompiler() {
+    if (scratch_) {
+      scratch_->locals = std::move(locals_);
+      scratch_->stack = std::move(stack_);
+      scratch_->ctrls = std::move(ctrls_);
+    }
+  }
+  FunctionCompiler(const FunctionCompiler&) = delete;
+  FunctionCompiler& operator=(const FunctionCompiler&) = delete;
 
   Result<std::unique_ptr<CompiledFunc>> run();
 
@@ -1124,6 +1151,7 @@ class FunctionCompiler {
   const FuncType& type_;
   Reader r_;
   const void* const* handlers_;
+  BodyScratch* scratch_;
   std::vector<ValType> locals_;
   uint32_t local_slots_ = 0;
   OperandStack stack_;

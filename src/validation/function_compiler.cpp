@@ -695,7 +695,9 @@ Result<std::unique_ptr<CompiledFunc>> compile_function(const ModuleData& module,
 }
 
 Result<void> validate_function(const ModuleData& module, uint32_t defined_index) {
-  FunctionCompiler<BodyMode::Validate> v(module, defined_index);
+  // One per thread, as bodies are validated on several; it keeps what the largest body needed.
+  thread_local BodyScratch scratch;
+  FunctionCompiler<BodyMode::Validate> v(module, defined_index, &scratch);
   auto r = v.run();
   if (!r) return std::move(r).error();
   return {};
