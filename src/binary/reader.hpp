@@ -52,6 +52,8 @@ class Reader {
     }
     return data_[pos_++];
   }
+  /// The next byte, which the caller has checked is there (!at_end()).
+  uint8_t next_byte() noexcept { return data_[pos_++]; }
   uint8_t peek() const noexcept { return pos_ < end_ ? data_[pos_] : 0; }
 
   uint32_t u32_fixed() {

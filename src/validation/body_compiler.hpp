@@ -926,7 +926,6 @@ class FunctionCompiler {
   bool read_block_type(TypeList& params, TypeList& results);
   bool read_label(uint32_t& depth) {
     depth = r_.u32();
-    if (failed()) return false;
     if (depth >= ctrls_.size()) [[unlikely]]
       return fail_invalid("unknown label");
     return true;
@@ -934,7 +933,6 @@ class FunctionCompiler {
   bool read_memarg(uint32_t natural_align_log2, uint32_t& offset) {
     uint32_t align = r_.u32();
     offset = r_.u32();
-    if (failed()) return false;
     if (m_.memories.empty()) [[unlikely]]
       return fail_invalid("unknown memory 0");
     if (align > natural_align_log2) [[unlikely]]
@@ -1091,10 +1089,11 @@ class FunctionCompiler {
     const Access& a = kAccesses[opcode - 0x28];
     return opcode <= 0x35 ? load(a.op, a.type, a.align) : store(a.op, a.type, a.align);
   }
-  // The commonest instructions, also dispatched directly by run().
+  // The commonest instructions, also dispatched directly by run(). Like read_label() and
+  // read_memarg(), they go on after a malformed immediate (read as 0): the reader's error
+  // outranks any they add, and run() stops before the next instruction.
   bool local_get() {
     uint32_t x = r_.u32();
-    if (failed()) return false;
     if (x >= locals_.size()) return fail_unknown("unknown local ", x);
     local_read(x);
     push_deferred(locals_[x], x);
@@ -1102,13 +1101,11 @@ class FunctionCompiler {
   }
   bool i32_const() {  // constants stay unmaterialized until used
     int32_t v = r_.s32();
-    if (failed()) return false;
     push_const(ValType::I32, static_cast<uint32_t>(v));
     return true;
   }
   bool local_set(bool tee) {
     uint32_t x = r_.u32();
-    if (failed()) return false;
     if (x >= locals_.size()) return fail_unknown("unknown local ", x);
     Operand v = pop_raw(locals_[x]);
     local_written(x);

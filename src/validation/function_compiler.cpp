@@ -432,13 +432,14 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
     insts_.reserve((body_.body_end - body_.body_offset) / 2 + 4);
   }
 
-  while (!ctrls_.empty()) {
+  for (;;) {
     instr_offset_ = r_.pos();
+    // A malformed immediate also ends up here, as the reader stops at the end once it fails.
     if (r_.at_end()) [[unlikely]] {
       r_.fail("unexpected end of section or function");
       break;
     }
-    const uint8_t opcode = r_.u8();
+    const uint8_t opcode = r_.next_byte();
     bool ok;
     // The commonest instructions skip instruction()'s dispatch and its prologue.
     switch (opcode) {
@@ -460,8 +461,8 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
       case 0x02:
         ok = begin_block(CtrlKind::Block, 0);
         break;
-      case 0x0B:
-        ok = end_block();
+      case 0x0B:  // the function's own `end` stops the loop too
+        ok = end_block() && !ctrls_.empty();
         break;
       default:
         if constexpr (kMode == BodyMode::Validate) {
@@ -477,7 +478,8 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
         ok = instruction(opcode);
         break;
     }
-    if (!ok || failed()) [[unlikely]]
+    // A typing error may leave `ok` true; a malformed immediate is caught at the loop's top.
+    if (!ok || error_) [[unlikely]]
       break;
   }
   if (!failed() && !r_.at_end()) r_.fail("END opcode expected: operators after the final end");
