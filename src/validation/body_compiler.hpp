@@ -13,9 +13,11 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "binary/reader.hpp"
@@ -42,18 +44,28 @@ struct Operand {
   bool is_const() const { return slot == kConstSlot; }
 };
 
-// The operand stack: storage kept apart from the size, so that a push is a store and an
-// increment inline (std::vector's push_back grows out of line and its size() divides).
+// The operand stack: a raw buffer with its size and capacity, so that a push is a compare, a
+// store and an increment inline (std::vector's push_back grows out of line and its size()
+// divides).
 class OperandStack {
  public:
+  OperandStack() = default;
+  OperandStack(OperandStack&& o) noexcept { *this = std::move(o); }
+  OperandStack& operator=(OperandStack&& o) noexcept {
+    buf_ = std::move(o.buf_);
+    size_ = std::exchange(o.size_, 0);
+    capacity_ = std::exchange(o.capacity_, 0);
+    return *this;
+  }
+
   size_t size() const { return size_; }
-  Operand* data() { return buf_.data(); }
+  Operand* data() { return buf_.get(); }
   Operand& operator[](size_t i) { return buf_[i]; }
   const Operand& operator[](size_t i) const { return buf_[i]; }
   Operand& back() { return buf_[size_ - 1]; }
   const Operand& back() const { return buf_[size_ - 1]; }
   [[gnu::always_inline]] void push_back(const Operand& o) {
-    if (size_ == buf_.size()) [[unlikely]]
+    if (size_ == capacity_) [[unlikely]]
       grow();
     buf_[size_++] = o;
   }
@@ -65,16 +77,22 @@ class OperandStack {
   }
   void insert(size_t i, const Operand& o) {
     push_back(o);
-    std::copy_backward(buf_.begin() + static_cast<ptrdiff_t>(i),
-                       buf_.begin() + static_cast<ptrdiff_t>(size_ - 1),
-                       buf_.begin() + static_cast<ptrdiff_t>(size_));
+    Operand* p = buf_.get();
+    std::copy_backward(p + i, p + size_ - 1, p + size_);
     buf_[i] = o;
   }
 
  private:
-  [[gnu::noinline]] void grow() { buf_.resize(std::max<size_t>(64, buf_.size() * 2)); }
-  std::vector<Operand> buf_;
+  [[gnu::noinline]] void grow() {
+    const size_t capacity = std::max<size_t>(64, capacity_ * 2);
+    auto buf = std::make_unique_for_overwrite<Operand[]>(capacity);
+    std::copy(buf_.get(), buf_.get() + size_, buf.get());
+    buf_ = std::move(buf);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<Operand[]> buf_;
   size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 /// The compare that branches when `op` does not (for `if`, which branches on false).
