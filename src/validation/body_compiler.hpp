@@ -69,6 +69,12 @@ class OperandStack {
       grow();
     buf_[size_++] = o;
   }
+  // A push that leaves the entry's other fields as they were.
+  [[gnu::always_inline]] void push_type(ValType t) {
+    if (size_ == capacity_) [[unlikely]]
+      grow();
+    buf_[size_++].type = t;
+  }
   void pop_back() { --size_; }
   void clear() { size_ = 0; }
   void resize(size_t n) {
@@ -456,6 +462,10 @@ class FunctionCompiler {
   [[gnu::noinline, gnu::cold]] void fail_mismatch(ValType expect, ValType got) {
     fail_invalid("type mismatch: expected " + type_name(expect) + ", got " + type_name(got));
   }
+  // Two different types, unless one is unknown (unreachable code, or a pop of any type).
+  [[gnu::noinline]] void check_mismatch(ValType expect, ValType got) {
+    if (got != kUnknown && expect != kUnknown) fail_mismatch(expect, got);
+  }
   bool failed() const { return error_.has_value() || !r_.ok(); }
 
   // ---- emission ----
@@ -704,7 +714,8 @@ class FunctionCompiler {
 
   // ---- operand stack ----
   // In Validate mode only the types on the stack matter: slots, frame height and constant
-  // realization are emission's, and are compiled out.
+  // realization are emission's, and are compiled out. A push there writes the type alone, so
+  // an entry's other fields are stale; whatever the validator does with them only emits.
   static constexpr bool kEmit = kMode == BodyMode::Compile;
   uint32_t pos_slot(size_t depth) const { return local_slots_ + static_cast<uint32_t>(depth); }
   void note_height(size_t h) {
@@ -714,7 +725,7 @@ class FunctionCompiler {
   }
   [[gnu::always_inline]] uint32_t push(ValType t) {
     if constexpr (!kEmit) {
-      stack_.push_back({t, 0, false});
+      stack_.push_type(t);
       return 0;
     }
     uint32_t s = pos_slot(stack_.size());
@@ -723,10 +734,12 @@ class FunctionCompiler {
     return s;
   }
   void push_const(ValType t, uint64_t v) {
+    if constexpr (!kEmit) return stack_.push_type(t);
     stack_.push_back({t, kConstSlot, true, v});
     note_height(stack_.size());
   }
   void push_deferred(ValType t, uint32_t slot) {
+    if constexpr (!kEmit) return stack_.push_type(t);
     stack_.push_back({t, slot, true});
     note_height(stack_.size());
   }
@@ -765,8 +778,8 @@ class FunctionCompiler {
   }
   [[gnu::always_inline]] Operand pop_raw(ValType expect) {
     Operand o = pop_raw();
-    if (o.type != expect && o.type != kUnknown && expect != kUnknown) [[unlikely]]
-      fail_mismatch(expect, o.type);
+    if (o.type != expect) [[unlikely]]
+      check_mismatch(expect, o.type);
     return o;
   }
   void materialize(size_t i) {
