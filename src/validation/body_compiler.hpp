@@ -1139,6 +1139,10 @@ class FunctionCompiler {
     uint32_t x = r_.u32();
     if (x >= locals_.size()) return fail_unknown("unknown local ", x);
     Operand v = pop_raw(locals_[x]);
+    if constexpr (!kEmit) {
+      if (tee) stack_.push_type(v.type);
+      return true;
+    }
     local_written(x);
     if (v.is_const()) {
       if (tee) {

@@ -43,7 +43,11 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
   last_dst_pos_ = UINT32_MAX;  // no peephole may reach across a label
   Ctrl& c = ctrls_.prepare(kind);
   c.assigned_at_entry = assigned_;
-  if (!read_block_type(c.params, c.results)) return false;
+  if (r_.peek() == 0x40) {
+    r_.next_byte();  // the commonest block type, [] -> [], needs no decoding
+  } else if (!read_block_type(c.params, c.results)) {
+    return false;
+  }
   if (!check_top(c.params.span())) return false;
   size_t np = c.params.size();
   pad_for(np);
