@@ -78,13 +78,14 @@ class Reader {
   }
 
   // LEB128: most values fit one byte (opcode immediates, local indices, small constants), so
-  // that case is inline and the longer ones are a call.
-  uint32_t u32() {
+  // that case is inline (always: the body pass's run() is too big for the inliner's budget)
+  // and the longer ones are a call.
+  [[gnu::always_inline]] uint32_t u32() {
     if (pos_ < end_ && data_[pos_] < 0x80) [[likely]]
       return data_[pos_++];
     return static_cast<uint32_t>(leb_unsigned<32>());
   }
-  uint64_t u64() {
+  [[gnu::always_inline]] uint64_t u64() {
     if (pos_ < end_ && data_[pos_] < 0x80) [[likely]]
       return data_[pos_++];
     return leb_unsigned<64>();
@@ -111,7 +112,7 @@ class Reader {
 
  private:
   template <unsigned kBits>
-  int64_t s_any() {
+  [[gnu::always_inline]] int64_t s_any() {
     if (pos_ < end_ && data_[pos_] < 0x80) [[likely]] {
       // One byte: 7 bits, sign-extended from bit 6.
       return static_cast<int8_t>(static_cast<uint8_t>(data_[pos_++] << 1)) >> 1;
