@@ -52,6 +52,8 @@ class Reader {
     }
     return data_[pos_++];
   }
+  /// The next byte, which the caller has checked is there (!at_end()).
+  uint8_t next_byte() noexcept { return data_[pos_++]; }
   uint8_t peek() const noexcept { return pos_ < end_ ? data_[pos_] : 0; }
 
   uint32_t u32_fixed() {
@@ -76,21 +78,22 @@ class Reader {
   }
 
   // LEB128: most values fit one byte (opcode immediates, local indices, small constants), so
-  // that case is inline and the general loop is a call.
-  uint32_t u32() {
+  // that case is inline (always: the body pass's run() is too big for the inliner's budget)
+  // and the longer ones are a call.
+  [[gnu::always_inline]] uint32_t u32() {
     if (pos_ < end_ && data_[pos_] < 0x80) [[likely]]
       return data_[pos_++];
-    return static_cast<uint32_t>(leb_unsigned(32));
+    return static_cast<uint32_t>(leb_unsigned<32>());
   }
-  uint64_t u64() {
+  [[gnu::always_inline]] uint64_t u64() {
     if (pos_ < end_ && data_[pos_] < 0x80) [[likely]]
       return data_[pos_++];
-    return leb_unsigned(64);
+    return leb_unsigned<64>();
   }
-  int32_t s32() { return static_cast<int32_t>(s_any(32)); }
-  int64_t s64() { return s_any(64); }
+  int32_t s32() { return static_cast<int32_t>(s_any<32>()); }
+  int64_t s64() { return s_any<64>(); }
   /// The signed 33-bit block type index.
-  int64_t s33() { return s_any(33); }
+  int64_t s33() { return s_any<33>(); }
 
   /// Skip `n` bytes; fails with "unexpected end" if fewer remain.
   bool skip(uint64_t n) {
@@ -108,14 +111,67 @@ class Reader {
   std::string_view name_view();
 
  private:
-  int64_t s_any(unsigned bits) {
+  template <unsigned kBits>
+  [[gnu::always_inline]] int64_t s_any() {
     if (pos_ < end_ && data_[pos_] < 0x80) [[likely]] {
       // One byte: 7 bits, sign-extended from bit 6.
       return static_cast<int8_t>(static_cast<uint8_t>(data_[pos_++] << 1)) >> 1;
     }
-    return leb_signed(bits);
+    return leb_signed<kBits>();
   }
-  [[gnu::noinline]] uint64_t leb_unsigned(unsigned bits) {
+
+  // Multi-byte LEBs are common in linker output, which pads relocated indices, offsets and
+  // addresses to the full 5 bytes. With the longest encoding in bounds, a well-formed value
+  // decodes without per-byte bounds checks; anything else (an error) takes the byte loop,
+  // which reports it.
+  template <unsigned kBits>
+  [[gnu::noinline]] uint64_t leb_unsigned() {
+    constexpr unsigned kMaxBytes = (kBits + 6) / 7;
+    if (pos_ + kMaxBytes <= end_) [[likely]] {
+      const uint8_t* p = data_ + pos_;
+      uint64_t result = 0;
+#pragma GCC unroll 10
+      for (unsigned k = 0; k < kMaxBytes; ++k) {
+        const uint8_t b = p[k];
+        if (k == kMaxBytes - 1) {
+          // No continuation bit, and the bits beyond kBits zero.
+          if (b >> (kBits - 7 * k)) break;
+        }
+        result |= static_cast<uint64_t>(b & 0x7f) << (7 * k);
+        if (!(b & 0x80)) {
+          pos_ += k + 1;
+          return result;
+        }
+      }
+    }
+    return leb_unsigned_bytes(kBits);
+  }
+  template <unsigned kBits>
+  [[gnu::noinline]] int64_t leb_signed() {
+    constexpr unsigned kMaxBytes = (kBits + 6) / 7;
+    if (pos_ + kMaxBytes <= end_) [[likely]] {
+      const uint8_t* p = data_ + pos_;
+      uint64_t result = 0;
+#pragma GCC unroll 10
+      for (unsigned k = 0; k < kMaxBytes; ++k) {
+        const uint8_t b = p[k];
+        if (k == kMaxBytes - 1) {
+          // No continuation bit, and the bits beyond kBits all equal the sign bit.
+          const int sign_and_unused = static_cast<int8_t>(b << 1) >> (kBits - 7 * k);
+          if ((b & 0x80) || (sign_and_unused != 0 && sign_and_unused != -1)) break;
+        }
+        result |= static_cast<uint64_t>(b & 0x7f) << (7 * k);
+        if (!(b & 0x80)) {
+          pos_ += k + 1;
+          if (7 * (k + 1) < 64 && (b & 0x40)) result |= ~uint64_t{0} << (7 * (k + 1) % 64);
+          return static_cast<int64_t>(result);
+        }
+      }
+    }
+    return leb_signed_bytes(kBits);
+  }
+
+  [[gnu::noinline]] uint64_t leb_unsigned_bytes(unsigned bits) {
     uint64_t result = 0;
     unsigned shift = 0;
     const uint64_t start = pos_;
@@ -147,7 +203,7 @@ class Reader {
     }
   }
 
-  [[gnu::noinline]] int64_t leb_signed(unsigned bits) {
+  [[gnu::noinline]] int64_t leb_signed_bytes(unsigned bits) {
     int64_t result = 0;
     unsigned shift = 0;
     const uint64_t start = pos_;

@@ -13,9 +13,11 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "binary/reader.hpp"
@@ -42,38 +44,61 @@ struct Operand {
   bool is_const() const { return slot == kConstSlot; }
 };
 
-// The operand stack: storage kept apart from the size, so that a push is a store and an
-// increment inline (std::vector's push_back grows out of line and its size() divides).
+// The operand stack: a raw buffer with its size and capacity, so that a push is a compare, a
+// store and an increment inline (std::vector's push_back grows out of line and its size()
+// divides).
 class OperandStack {
  public:
+  OperandStack() = default;
+  OperandStack(OperandStack&& o) noexcept { *this = std::move(o); }
+  OperandStack& operator=(OperandStack&& o) noexcept {
+    buf_ = std::move(o.buf_);
+    size_ = std::exchange(o.size_, 0);
+    capacity_ = std::exchange(o.capacity_, 0);
+    return *this;
+  }
+
   size_t size() const { return size_; }
-  Operand* data() { return buf_.data(); }
+  Operand* data() { return buf_.get(); }
   Operand& operator[](size_t i) { return buf_[i]; }
   const Operand& operator[](size_t i) const { return buf_[i]; }
   Operand& back() { return buf_[size_ - 1]; }
   const Operand& back() const { return buf_[size_ - 1]; }
   [[gnu::always_inline]] void push_back(const Operand& o) {
-    if (size_ == buf_.size()) [[unlikely]]
+    if (size_ == capacity_) [[unlikely]]
       grow();
     buf_[size_++] = o;
   }
+  // A push that leaves the entry's other fields as they were.
+  [[gnu::always_inline]] void push_type(ValType t) {
+    if (size_ == capacity_) [[unlikely]]
+      grow();
+    buf_[size_++].type = t;
+  }
   void pop_back() { --size_; }
+  void clear() { size_ = 0; }
   void resize(size_t n) {
     while (size_ < n) push_back(Operand{});
     size_ = n;
   }
   void insert(size_t i, const Operand& o) {
     push_back(o);
-    std::copy_backward(buf_.begin() + static_cast<ptrdiff_t>(i),
-                       buf_.begin() + static_cast<ptrdiff_t>(size_ - 1),
-                       buf_.begin() + static_cast<ptrdiff_t>(size_));
+    Operand* p = buf_.get();
+    std::copy_backward(p + i, p + size_ - 1, p + size_);
     buf_[i] = o;
   }
 
  private:
-  [[gnu::noinline]] void grow() { buf_.resize(std::max<size_t>(64, buf_.size() * 2)); }
-  std::vector<Operand> buf_;
+  [[gnu::noinline]] void grow() {
+    const size_t capacity = std::max<size_t>(64, capacity_ * 2);
+    auto buf = std::make_unique_for_overwrite<Operand[]>(capacity);
+    std::copy(buf_.get(), buf_.get() + size_, buf.get());
+    buf_ = std::move(buf);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<Operand[]> buf_;
   size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 /// The compare that branches when `op` does not (for `if`, which branches on false).
@@ -283,18 +308,18 @@ class TypeList {
   ValType one_ = kUnknown;
 };
 
-struct Ctrl {
-  CtrlKind kind;
+// A control frame but its fixups: what entering a block resets.
+struct CtrlFrame {
+  CtrlKind kind = CtrlKind::Func;
   TypeList params;
   TypeList results;
-  uint32_t height;           // validation height: entries below belong to enclosing blocks
-  uint32_t base;             // stack position where the label's values go (== height, except in
+  uint32_t height = 0;       // validation height: entries below belong to enclosing blocks
+  uint32_t base = 0;         // stack position where the label's values go (== height, except in
                              // the then-arm of an `if` with parameters, see begin_if)
   bool unreachable = false;  // validation: the stack is polymorphic after br/return/...
   bool dead = false;         // emission: an enclosing block is unreachable, emit nothing
   uint32_t loop_pc = 0;
   uint32_t else_fixup = UINT32_MAX;  // BrUnless target of an `if`, patched at else/end
-  std::vector<uint32_t> fixups;      // forward branch words to patch at `end`
   // Definite assignment (see FunctionCompiler::assigned_): the set at entry, and the
   // intersection of the sets on every path reaching the label (all ones: none yet).
   uint64_t assigned_at_entry = 0;
@@ -303,6 +328,53 @@ struct Ctrl {
   std::span<const ValType> label_types() const {
     return kind == CtrlKind::Loop ? params.span() : results.span();
   }
+};
+
+struct Ctrl : CtrlFrame {
+  std::vector<uint32_t> fixups;  // forward branch words to patch at `end`
+};
+
+// The control stack. Entries are built in place and never destroyed on pop, so entering a
+// block moves and frees nothing, and a popped entry stays readable until the next push.
+class CtrlStack {
+ public:
+  CtrlStack() = default;
+  CtrlStack(CtrlStack&& o) noexcept { *this = std::move(o); }
+  CtrlStack& operator=(CtrlStack&& o) noexcept {
+    const size_t n = o.size();
+    buf_ = std::move(o.buf_);
+    end_ = buf_.data() + n;
+    o.end_ = o.buf_.data();
+    return *this;
+  }
+
+  bool empty() const { return end_ == buf_.data(); }
+  size_t size() const { return static_cast<size_t>(end_ - buf_.data()); }
+  Ctrl& back() { return end_[-1]; }
+  const Ctrl& back() const { return end_[-1]; }
+  Ctrl& operator[](size_t i) { return buf_[i]; }
+  const Ctrl& operator[](size_t i) const { return buf_[i]; }
+  // The entry push() will make the top, reset to a fresh frame of `kind`: fill it in, then
+  // push() (or drop it by not pushing).
+  Ctrl& prepare(CtrlKind kind) {
+    if (end_ == buf_.data() + buf_.size()) [[unlikely]]
+      grow();
+    static_cast<CtrlFrame&>(*end_) = CtrlFrame{kind};
+    end_->fixups.clear();
+    return *end_;
+  }
+  void push() { ++end_; }
+  void pop_back() { --end_; }
+  void clear() { end_ = buf_.data(); }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    const size_t n = size();
+    buf_.resize(std::max<size_t>(16, buf_.size() * 2));
+    end_ = buf_.data() + n;
+  }
+  std::vector<Ctrl> buf_;
+  Ctrl* end_ = nullptr;
 };
 
 // The loads and stores (0x28-0x3E), as switch cases: run() dispatches them itself and
@@ -332,6 +404,14 @@ struct Ctrl {
   case 0x3D:                   \
   case 0x3E:
 
+// The buffers a body pass grows, kept from one body to the next (see validate_function), so
+// that a pass over a small function allocates and zeroes nothing.
+struct BodyScratch {
+  std::vector<ValType> locals;
+  OperandStack stack;
+  CtrlStack ctrls;
+};
+
 /// What a body pass produces: executable code, or nothing (a pure validator for tests and
 /// fuzzing). Both run the same validation code; only emission is compiled out.
 enum class BodyMode : bool { Validate, Compile };
@@ -339,12 +419,30 @@ enum class BodyMode : bool { Validate, Compile };
 template <BodyMode kMode>
 class FunctionCompiler {
  public:
-  FunctionCompiler(const ModuleData& m, uint32_t defined_index)
+  FunctionCompiler(const ModuleData& m, uint32_t defined_index, BodyScratch* scratch = nullptr)
       : m_(m),
         body_(m.bodies[defined_index]),
         type_(m.types[m.func_types[m.imported_funcs + defined_index]]),
         r_(m.bytes, body_.body_offset, body_.body_end),
-        handlers_(kMode == BodyMode::Compile ? handler_addresses() : nullptr) {}
+        handlers_(kMode == BodyMode::Compile ? handler_addresses() : nullptr),
+        scratch_(scratch) {
+    if (scratch_) {
+      locals_ = std::move(scratch_->locals);
+      stack_ = std::move(scratch_->stack);
+      stack_.clear();
+      ctrls_ = std::move(scratch_->ctrls);
+      ctrls_.clear();
+    }
+  }
+  ~FunctionCompiler() {
+    if (scratch_) {
+      scratch_->locals = std::move(locals_);
+      scratch_->stack = std::move(stack_);
+      scratch_->ctrls = std::move(ctrls_);
+    }
+  }
+  FunctionCompiler(const FunctionCompiler&) = delete;
+  FunctionCompiler& operator=(const FunctionCompiler&) = delete;
 
   Result<std::unique_ptr<CompiledFunc>> run();
 
@@ -364,6 +462,10 @@ class FunctionCompiler {
   }
   [[gnu::noinline, gnu::cold]] void fail_mismatch(ValType expect, ValType got) {
     fail_invalid("type mismatch: expected " + type_name(expect) + ", got " + type_name(got));
+  }
+  // Two different types, unless one is unknown (unreachable code, or a pop of any type).
+  [[gnu::noinline]] void check_mismatch(ValType expect, ValType got) {
+    if (got != kUnknown && expect != kUnknown) fail_mismatch(expect, got);
   }
   bool failed() const { return error_.has_value() || !r_.ok(); }
 
@@ -652,7 +754,8 @@ class FunctionCompiler {
 
   // ---- operand stack ----
   // In Validate mode only the types on the stack matter: slots, frame height and constant
-  // realization are emission's, and are compiled out.
+  // realization are emission's, and are compiled out. A push there writes the type alone, so
+  // an entry's other fields are stale; whatever the validator does with them only emits.
   static constexpr bool kEmit = kMode == BodyMode::Compile;
   uint32_t pos_slot(size_t depth) const { return local_slots_ + static_cast<uint32_t>(depth); }
   void note_height(size_t h) {
@@ -662,7 +765,7 @@ class FunctionCompiler {
   }
   [[gnu::always_inline]] uint32_t push(ValType t) {
     if constexpr (!kEmit) {
-      stack_.push_back({t, 0, false});
+      stack_.push_type(t);
       return 0;
     }
     uint32_t s = pos_slot(stack_.size());
@@ -671,10 +774,12 @@ class FunctionCompiler {
     return s;
   }
   void push_const(ValType t, uint64_t v) {
+    if constexpr (!kEmit) return stack_.push_type(t);
     stack_.push_back({t, kConstSlot, true, v});
     note_height(stack_.size());
   }
   void push_deferred(ValType t, uint32_t slot) {
+    if constexpr (!kEmit) return stack_.push_type(t);
     stack_.push_back({t, slot, true});
     note_height(stack_.size());
   }
@@ -713,8 +818,8 @@ class FunctionCompiler {
   }
   [[gnu::always_inline]] Operand pop_raw(ValType expect) {
     Operand o = pop_raw();
-    if (o.type != expect && o.type != kUnknown && expect != kUnknown) [[unlikely]]
-      fail_mismatch(expect, o.type);
+    if (o.type != expect) [[unlikely]]
+      check_mismatch(expect, o.type);
     return o;
   }
   void materialize(size_t i) {
@@ -892,7 +997,6 @@ class FunctionCompiler {
   bool read_block_type(TypeList& params, TypeList& results);
   bool read_label(uint32_t& depth) {
     depth = r_.u32();
-    if (failed()) return false;
     if (depth >= ctrls_.size()) [[unlikely]]
       return fail_invalid("unknown label");
     return true;
@@ -900,7 +1004,6 @@ class FunctionCompiler {
   bool read_memarg(uint32_t natural_align_log2, uint32_t& offset) {
     uint32_t align = r_.u32();
     offset = r_.u32();
-    if (failed()) return false;
     if (m_.memories.empty()) [[unlikely]]
       return fail_invalid("unknown memory 0");
     if (align > natural_align_log2) [[unlikely]]
@@ -1064,10 +1167,11 @@ class FunctionCompiler {
     const Access& a = kAccesses[opcode - 0x28];
     return opcode <= 0x35 ? load(a.op, a.type, a.align) : store(a.op, a.type, a.align);
   }
-  // The commonest instructions, also dispatched directly by run().
+  // The commonest instructions, also dispatched directly by run(). Like read_label() and
+  // read_memarg(), they go on after a malformed immediate (read as 0): the reader's error
+  // outranks any they add, and run() stops before the next instruction.
   bool local_get() {
     uint32_t x = r_.u32();
-    if (failed()) return false;
     if (x >= locals_.size()) return fail_unknown("unknown local ", x);
     local_read(x);
     push_deferred(locals_[x], x);
@@ -1075,15 +1179,17 @@ class FunctionCompiler {
   }
   bool i32_const() {  // constants stay unmaterialized until used
     int32_t v = r_.s32();
-    if (failed()) return false;
     push_const(ValType::I32, static_cast<uint32_t>(v));
     return true;
   }
   bool local_set(bool tee) {
     uint32_t x = r_.u32();
-    if (failed()) return false;
     if (x >= locals_.size()) return fail_unknown("unknown local ", x);
     Operand v = pop_raw(locals_[x]);
+    if constexpr (!kEmit) {
+      if (tee) stack_.push_type(v.type);
+      return true;
+    }
     local_written(x);
     if (v.is_const()) {
       if (tee) {
@@ -1124,10 +1230,11 @@ class FunctionCompiler {
   const FuncType& type_;
   Reader r_;
   const void* const* handlers_;
+  BodyScratch* scratch_;
   std::vector<ValType> locals_;
   uint32_t local_slots_ = 0;
   OperandStack stack_;
-  std::vector<Ctrl> ctrls_;
+  CtrlStack ctrls_;
   std::vector<uint32_t> code_;
   struct Inst {
     uint32_t pos;

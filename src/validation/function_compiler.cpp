@@ -41,9 +41,13 @@ template <BodyMode kMode>
 bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
                                           const PendingCompare& cmp) {
   last_dst_pos_ = UINT32_MAX;  // no peephole may reach across a label
-  Ctrl c{kind, {}, {}, 0, 0};
+  Ctrl& c = ctrls_.prepare(kind);
   c.assigned_at_entry = assigned_;
-  if (!read_block_type(c.params, c.results)) return false;
+  if (r_.peek() == 0x40) {
+    r_.next_byte();  // the commonest block type, [] -> [], needs no decoding
+  } else if (!read_block_type(c.params, c.results)) {
+    return false;
+  }
   if (!check_top(c.params.span())) return false;
   size_t np = c.params.size();
   pad_for(np);
@@ -77,7 +81,7 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
     }
   }
   c.dead = !live();
-  ctrls_.push_back(std::move(c));
+  ctrls_.push();
   return true;
 }
 
@@ -108,21 +112,15 @@ bool FunctionCompiler<kMode>::end_block() {
     if (c.kind == CtrlKind::If) c.assigned_at_label &= c.assigned_at_entry;  // no else: skipped
     assigned_ = c.assigned_at_label;
   }
-  // What the label needs once the block is gone (no Ctrl copy: validation never has fixups).
-  const uint32_t base = c.base;
-  const TypeList results = c.results;
-  const uint32_t else_fixup = c.else_fixup;
-  std::vector<uint32_t> fixups;
-  if constexpr (kMode == BodyMode::Compile) fixups = std::move(c.fixups);
-  ctrls_.pop_back();
+  ctrls_.pop_back();  // `c` stays as it is for the label
   uint32_t here = pc();
   bind_label();
   if (live()) {
-    for (uint32_t f : fixups) code_[f] = rel(here, f);
-    if (else_fixup != UINT32_MAX) code_[else_fixup] = rel(here, else_fixup);
+    for (uint32_t f : c.fixups) code_[f] = rel(here, f);
+    if (c.else_fixup != UINT32_MAX) code_[c.else_fixup] = rel(here, c.else_fixup);
   }
-  stack_.resize(base);
-  push_types(results.span());
+  stack_.resize(c.base);
+  push_types(c.results.span());
   last_dst_pos_ = UINT32_MAX;
   return true;
 }
@@ -434,19 +432,21 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   locals_ = type_.params;
   for (const LocalGroup& g : body_.locals) locals_.insert(locals_.end(), g.count, g.type);
   local_slots_ = static_cast<uint32_t>(locals_.size());
-  ctrls_.push_back(Ctrl{CtrlKind::Func, {}, TypeList(type_.results), 0, 0});
+  ctrls_.prepare(CtrlKind::Func).results = TypeList(type_.results);
+  ctrls_.push();
   if constexpr (kMode == BodyMode::Compile) {
     code_.reserve((body_.body_end - body_.body_offset) * 2 + 8);
     insts_.reserve((body_.body_end - body_.body_offset) / 2 + 4);
   }
 
-  while (!ctrls_.empty()) {
+  for (;;) {
     instr_offset_ = r_.pos();
+    // A malformed immediate also ends up here, as the reader stops at the end once it fails.
     if (r_.at_end()) [[unlikely]] {
       r_.fail("unexpected end of section or function");
       break;
     }
-    const uint8_t opcode = r_.u8();
+    const uint8_t opcode = r_.next_byte();
     bool ok;
     // The commonest instructions skip instruction()'s dispatch and its prologue.
     switch (opcode) {
@@ -468,8 +468,8 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
       case 0x02:
         ok = begin_block(CtrlKind::Block, 0);
         break;
-      case 0x0B:
-        ok = end_block();
+      case 0x0B:  // the function's own `end` stops the loop too
+        ok = end_block() && !ctrls_.empty();
         break;
       default:
         if constexpr (kMode == BodyMode::Validate) {
@@ -485,7 +485,8 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
         ok = instruction(opcode);
         break;
     }
-    if (!ok || failed()) [[unlikely]]
+    // A typing error may leave `ok` true; a malformed immediate is caught at the loop's top.
+    if (!ok || error_) [[unlikely]]
       break;
   }
   if (!failed() && !r_.at_end()) r_.fail("END opcode expected: operators after the final end");
@@ -743,7 +744,9 @@ Result<std::unique_ptr<CompiledFunc>> compile_function(const ModuleData& module,
 }
 
 Result<void> validate_function(const ModuleData& module, uint32_t defined_index) {
-  FunctionCompiler<BodyMode::Validate> v(module, defined_index);
+  // One per thread, as bodies are validated on several; it keeps what the largest body needed.
+  thread_local BodyScratch scratch;
+  FunctionCompiler<BodyMode::Validate> v(module, defined_index, &scratch);
   auto r = v.run();
   if (!r) return std::move(r).error();
   return {};

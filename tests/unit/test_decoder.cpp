@@ -705,6 +705,78 @@ TEST(Reader, Name) {
   EXPECT_EQ(r2.error().message(), "malformed UTF-8 encoding");
 }
 
+// Multi-byte LEBs decode without per-byte bounds checks when the longest encoding fits in
+// the input, and byte by byte otherwise: both must give the same value, length and error.
+TEST(Reader, LebWithAndWithoutRoomForTheLongestEncoding) {
+  struct Case {
+    Bytes bytes;
+    int bits;  // 32, 33, 64 signed (negative: unsigned 32 or 64)
+    int64_t value;
+    const char* error;  // nullptr: valid
+  };
+  const Bytes ff9 = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  const Bytes x80_9 = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80};
+  const Case cases[] = {
+      {{0x80, 0x00}, -32, 0, nullptr},
+      {{0xe5, 0x8e, 0x26}, -32, 624485, nullptr},
+      {{0xff, 0xff, 0xff, 0xff, 0x0f}, -32, 0xffffffff, nullptr},
+      {{0x80, 0x80, 0x80, 0x80, 0x10}, -32, 0, "integer too large"},
+      {{0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, -32, 0, "integer representation too long"},
+      {{0xff, 0x7f}, 32, -1, nullptr},
+      {{0xc0, 0xbb, 0x78}, 32, -123456, nullptr},
+      {{0x80, 0x80, 0x80, 0x80, 0x78}, 32, INT32_MIN, nullptr},
+      {{0xff, 0xff, 0xff, 0xff, 0x07}, 32, INT32_MAX, nullptr},
+      {{0x80, 0x80, 0x80, 0x80, 0x70}, 32, 0, "integer too large"},
+      {{0x80, 0x80, 0x80, 0x80, 0x80, 0x00}, 32, 0, "integer representation too long"},
+      {{0xff, 0xff, 0xff, 0xff, 0x0f}, 33, 0xffffffff, nullptr},
+      {{0x80, 0x80, 0x80, 0x80, 0x70}, 33, -(int64_t{1} << 32), nullptr},
+      {{0x80, 0x80, 0x80, 0x80, 0x60}, 33, 0, "integer too large"},
+      {cat({x80_9, {0x7f}}), 64, INT64_MIN, nullptr},
+      {cat({ff9, {0x00}}), 64, INT64_MAX, nullptr},
+      {cat({x80_9, {0x01}}), 64, 0, "integer too large"},
+      {cat({ff9, {0x01}}), -64, -1, nullptr},
+      {cat({ff9, {0x02}}), -64, 0, "integer too large"},
+      {cat({ff9, {0x81, 0x00}}), -64, 0, "integer representation too long"},
+  };
+  auto read = [](Reader& r, int bits) -> int64_t {
+    switch (bits) {
+      case -32:
+        return r.u32();
+      case -64:
+        return static_cast<int64_t>(r.u64());
+      case 32:
+        return r.s32();
+      case 33:
+        return r.s33();
+      default:
+        return r.s64();
+    }
+  };
+  for (const Case& c : cases) {
+    const Bytes padded = cat({{0x01}, c.bytes, Bytes(10, 0x80)});  // starts at offset 1
+    for (size_t end : {c.bytes.size() + 1, padded.size()}) {
+      Reader r{std::span<const uint8_t>(padded.data(), end), 1};
+      const int64_t v = read(r, c.bits);
+      const std::string what = ::testing::PrintToString(c.bytes) + " end " + std::to_string(end);
+      if (c.error) {
+        ASSERT_FALSE(r.ok()) << what;
+        EXPECT_EQ(r.error().message(), c.error) << what;
+        EXPECT_EQ(r.error().offset(), 1u) << what;
+      } else {
+        ASSERT_TRUE(r.ok()) << what;
+        EXPECT_EQ(v, c.value) << what;
+        EXPECT_EQ(r.pos(), c.bytes.size() + 1) << what;
+      }
+    }
+  }
+  // Cut short: the byte loop reports where the input ends.
+  const Bytes cut = {0x80, 0x80};
+  Reader r{std::span<const uint8_t>(cut)};
+  r.u32();
+  EXPECT_EQ(r.error().message(), "unexpected end");
+  EXPECT_EQ(r.error().offset(), 2u);
+}
+
 // --- Names and messages --------------------------------------------------------------------
 
 TEST(Names, TrapsAndErrors) {
