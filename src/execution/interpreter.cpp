@@ -491,6 +491,19 @@ L_I32LoadLoadLean : {
   pc += 7;
   NEXT();
 }
+L_I32ShlAddLean:
+  fp[pc[6]] = static_cast<uint32_t>((static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31)) + fp[pc[7]]);
+  pc += 8;
+  NEXT();
+L_I32RotlXorLean:
+  fp[pc[6]] = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31)) ^
+              static_cast<uint32_t>(fp[pc[7]]);
+  pc += 8;
+  NEXT();
+L_I32ShrUXorLean:
+  fp[pc[6]] = (static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31)) ^ static_cast<uint32_t>(fp[pc[7]]);
+  pc += 8;
+  NEXT();
 L_I32RotlXor : {
   const uint32_t t = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31));
   fp[pc[2]] = t;

@@ -1113,6 +1113,13 @@ class FunctionCompiler {
                    : last_is(Op::I32ShrUAndImm, 7, x, 4) ? Op::I32ShrUAndAdd
                                                          : Op::Count;
         if (fused == Op::Count) continue;
+        if ((fused == Op::I32ShlAdd || fused == Op::I32RotlXor || fused == Op::I32ShrUXor) &&
+            temporary(code_[last_op_pos_ + kHandlerWords]) &&
+            other != code_[last_op_pos_ + kHandlerWords]) {
+          fused = fused == Op::I32ShlAdd    ? Op::I32ShlAddLean
+                  : fused == Op::I32RotlXor ? Op::I32RotlXorLean
+                                            : Op::I32ShrUXorLean;
+        }
         if (fused == Op::I32ShrUAndAdd) {
           const uint32_t shift = code_[last_op_pos_ + kHandlerWords],
                          masked = code_[last_op_pos_ + kHandlerWords + 4];

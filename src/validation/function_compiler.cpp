@@ -150,10 +150,12 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   uint32_t dst = push(result);
   // The address was just computed by an add: one instruction does both (the sum is still
   // written, so the add's result may live on).
-  const Op add = last_is(Op::I32Add, 3, addr.slot)         ? Op::I32Add
-                 : last_is(Op::I32AddImm, 4, addr.slot)    ? Op::I32AddImm
-                 : last_is(Op::I32ShlAdd, 6, addr.slot, 4) ? Op::I32ShlAdd
-                                                           : Op::Count;
+  const Op add =
+      last_is(Op::I32Add, 3, addr.slot)      ? Op::I32Add
+      : last_is(Op::I32AddImm, 4, addr.slot) ? Op::I32AddImm
+      : last_is(Op::I32ShlAdd, 6, addr.slot, 4) || last_is(Op::I32ShlAddLean, 6, addr.slot, 4)
+          ? Op::I32ShlAdd
+          : Op::Count;
   if (add == Op::Count && o == Op::I32Load && result == ValType::I32 &&
       last_is(Op::I32Load, 3, addr.slot)) {
     // Pointer chasing, p->a->b: the second load's address is the first one's result.

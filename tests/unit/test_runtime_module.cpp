@@ -290,6 +290,14 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(
       returns(call(*instance, "fetch", {i32(2), i32(9)}), {i32(0x8a0 + 9), i32(0x44034501)}));
   EXPECT_TRUE(traps(call(*instance, "fetch", {i32(65533), i32(0)}), TrapKind::MemoryOutOfBounds));
+  {
+    const uint32_t x = 0x80000123u, y = 0x5a5a5a5au;
+    const uint32_t r = (x << 7) | (x >> 25), s = x >> 3, t = x << 2;
+    const int32_t want = static_cast<int32_t>(t + (s ^ (r ^ y)));
+    auto u = [](uint32_t v) { return Value::i32(static_cast<int32_t>(v)); };
+    EXPECT_TRUE(returns(call(*instance, "mix", {u(x), u(y)}), {i32(want)}));
+    EXPECT_TRUE(returns(call(*instance, "mix_kept", {u(x), u(y)}), {i32(want), u(r), u(s), u(t)}));
+  }
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

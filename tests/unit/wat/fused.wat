@@ -276,6 +276,21 @@
              (local.get $base))
     (local.get $i))
 
+;; A rotate, a shift and a scaled index mixed into another value (I32RotlXor, I32ShrUXor,
+  ;; I32ShlAdd: the rotated or shifted value is not written), and the same with it kept in
+  ;; a local and returned too.
+  (func (export "mix") (param $x i32) (param $y i32) (result i32)
+    (i32.add (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 7)) (local.get $y))
+                      (i32.shr_u (local.get $x) (i32.const 3)))
+             (i32.shl (local.get $x) (i32.const 2))))
+  (func (export "mix_kept") (param $x i32) (param $y i32) (result i32 i32 i32 i32)
+    (local $r i32) (local $s i32) (local $t i32)
+    (i32.add (i32.xor (i32.xor (local.tee $r (i32.rotl (local.get $x) (i32.const 7)))
+                               (local.get $y))
+                      (local.tee $s (i32.shr_u (local.get $x) (i32.const 3))))
+             (local.tee $t (i32.shl (local.get $x) (i32.const 2))))
+    (local.get $r) (local.get $s) (local.get $t))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
