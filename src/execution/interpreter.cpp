@@ -648,22 +648,15 @@ L_Const32:
   fp[pc[2]] = pc[3];
   pc += 4;
   NEXT();
+// d = k, then the BrIf / BrUnless whose words follow (cond, target).
 L_BrIfConst32:
   fp[pc[2]] = pc[3];
-  if (static_cast<uint32_t>(fp[pc[4]]) != 0) {
-    HM_JUMP(5);
-  } else {
-    pc += 6;
-  }
-  NEXT();
+  pc += 2;
+  goto L_BrIf;
 L_BrUnlessConst32:
   fp[pc[2]] = pc[3];
-  if (static_cast<uint32_t>(fp[pc[4]]) == 0) {
-    HM_JUMP(5);
-  } else {
-    pc += 6;
-  }
-  NEXT();
+  pc += 2;
+  goto L_BrUnless;
 L_Const64:
   fp[pc[2]] = pc[3] | (static_cast<uint64_t>(pc[4]) << 32);
   pc += 5;
