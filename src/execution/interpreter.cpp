@@ -373,6 +373,9 @@ L_BrTableLookupLean : {
   std::memcpy(&v, mem_base + ea, 4);
   HM_BR_TABLE_JUMP(v, 21);
 }
+L_BrTableAndImmLean:
+  // Words: 2-5 the I32AndImm (t, a, mask), 8-12 the BrTableAddImm, 13- the targets.
+  HM_BR_TABLE_JUMP(static_cast<uint32_t>(fp[pc[3]]) & pc[4], 10);
 L_BrTableLoad8U : {
   // Words: 2-4 the I32Load8U (dst, addr, offset), 7-11 the BrTableAddImm (sum, a, imm,
   // count), 12- the targets.

@@ -567,6 +567,13 @@ class FunctionCompiler {
       fuse(lean ? Op::BrTableLoad8UAndLean : Op::BrTableLoad8UAnd, 3);
       return;
     }
+    // A switch on a masked field (a type tag's variant bits), its intermediates temporaries.
+    if (chain(2, Op::I32AndImm, 4) &&
+        code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3] &&
+        temps(insts_[n - 2].pos, {2, 8})) {
+      fuse(Op::BrTableAndImmLean, 2);
+      return;
+    }
     // A switch on a value looked up in a table, clang's sparse switch.
     if (chain(3, Op::I32AndShlImm, 7) &&
         (chain(2, Op::I32LoadAddImm, 6) || chain(2, Op::I32LoadAddImmLean, 6))) {

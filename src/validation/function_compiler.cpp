@@ -595,6 +595,8 @@ uint32_t first_table_word(Op op) {
     case Op::BrTableLoad8UAnd:
     case Op::BrTableLoad8UAndLean:
       return kHandlerWords + 16;
+    case Op::BrTableAndImmLean:
+      return kHandlerWords + 11;
     default:
       return 0;
   }
@@ -614,6 +616,7 @@ bool ends_tail(Op op) {
 template <BodyMode kMode>
 void FunctionCompiler<kMode>::duplicate_short_tails() {
   constexpr size_t kMaxTail = 3;
+  constexpr uint32_t kMaxTableWords = 24;
   const size_t n = insts_.size();
   // Every instruction is recorded, so each one ends where the next begins.
   auto end_of = [&](size_t i) -> uint32_t {
@@ -651,7 +654,10 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     if (t == SIZE_MAX || t >= n || t == i) continue;
     for (size_t k = t; k < n && k < t + kMaxTail; ++k) {
       const Op op = insts_[k].op;
-      if (ends_tail(op)) {
+      // A small switch ends a tail too (a big one is not worth its copies).
+      const bool small_table =
+          first_table_word(op) != 0 && end_of(k) - insts_[k].pos <= kMaxTableWords;
+      if (ends_tail(op) || small_table) {
         if (k != i) {
           if (tail_of.empty()) tail_of.assign(n, SIZE_MAX);
           tail_of[i] = t;
@@ -722,7 +728,7 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
                     kHandlerWords * sizeof(uint32_t));
         break;
       }
-      if (ends_tail(op)) break;
+      if (ends_tail(op) || first_table_word(op) != 0) break;
     }
   }
   copy_block(block, n);

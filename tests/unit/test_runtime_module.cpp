@@ -298,6 +298,13 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
     EXPECT_TRUE(returns(call(*instance, "mix", {u(x), u(y)}), {i32(want)}));
     EXPECT_TRUE(returns(call(*instance, "mix_kept", {u(x), u(y)}), {i32(want), u(r), u(s), u(t)}));
   }
+  for (int32_t c = 0; c < 2; ++c) {
+    const int32_t v = c ? 5 : 6;
+    const int32_t want[] = {v + 300, v + 100, v + 200, v + 300};
+    for (int32_t x = 0; x < 4; ++x)
+      EXPECT_TRUE(returns(call(*instance, "tail_switch", {i32(x + 8), i32(c)}), {i32(want[x])}))
+          << x << " " << c;
+  }
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

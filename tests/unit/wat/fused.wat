@@ -291,6 +291,21 @@
              (local.tee $t (i32.shl (local.get $x) (i32.const 2))))
     (local.get $r) (local.get $s) (local.get $t))
 
+;; A switch on a masked value, (x & 3) - 1 (BrTableAndImmLean), at a join that a br reaches
+  ;; (the br becomes a copy of the switch): v + 100 * the case, v from the branch taken.
+  (func (export "tail_switch") (param $x i32) (param $c i32) (result i32)
+    (local $v i32)
+    (block $join
+      (if (local.get $c) (then (local.set $v (i32.const 5)) (br $join)))
+      (local.set $v (i32.const 6)))
+    (block $d
+      (block $b
+        (block $a
+          (br_table $a $b $d (i32.add (i32.and (local.get $x) (i32.const 3)) (i32.const -1))))
+        (return (i32.add (local.get $v) (i32.const 100))))
+      (return (i32.add (local.get $v) (i32.const 200))))
+    (i32.add (local.get $v) (i32.const 300)))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
