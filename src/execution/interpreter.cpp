@@ -206,20 +206,19 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   // change and put back: read here once, so that a host call stores them back without
   // loading them first (back-to-back host calls then carry no store-to-load dependencies).
   uint64_t* const entry_fp = fp;
-  const uint32_t entry_depth = s.depth;
+  CallFrame* const base_frame = s.frames_top;
   const uint32_t entry_activations = s.activations;
-  CallFrame* const base_frame = s.frames.get() + entry_depth;
   CallFrame* frame = base_frame;  // next free frame
   TrapKind trap = TrapKind::None;
   FuncInst* callee = nullptr;
   uint64_t* callee_fp = nullptr;
 
-#define HM_RELOAD_MEMORY()                             \
-  do {                                                 \
-    if (MemoryInst* m = inst->memory0) {               \
-      mem_base = m->base;                              \
-      mem_fast_limit = m->size >= 8 ? m->size - 7 : 0; \
-    }                                                  \
+#define HM_RELOAD_MEMORY()               \
+  do {                                   \
+    if (MemoryInst* m = inst->memory0) { \
+      mem_base = m->base;                \
+      mem_fast_limit = m->fast_limit;    \
+    }                                    \
   } while (0)
 #define HM_MEM_SIZE() (inst->memory0 ? inst->memory0->size : uint64_t{0})
 // Traps unless the n (<= 8) bytes at `ea` are in linear memory.
@@ -742,12 +741,12 @@ do_call:
       // may not leave the scope of an object with a destructor (Clang enforces this).
       // A nested activation starts above our frames and the callee's slots.
       s.value_stack.top = callee_fp + callee->host_slots;
-      s.depth = static_cast<uint32_t>(frame - s.frames.get());
+      s.frames_top = frame;
       s.activations = entry_activations + 1;
       Caller caller(s, inst);
       ok = callee->host(caller, callee_fp, callee->host_env);
       s.value_stack.top = entry_fp;
-      s.depth = entry_depth;
+      s.frames_top = base_frame;
       s.activations = entry_activations;
       if (!ok) host_failed(s, caller, entry, base_frame, frame);
     }

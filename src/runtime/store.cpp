@@ -35,6 +35,7 @@ int64_t MemoryInst::grow(uint64_t delta_pages) noexcept {
   uint64_t new_size = (old_pages + delta_pages) * kPageSize;
   if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return -1;
   size = new_size;
+  fast_limit = new_size - 7;
   type.limits.min = old_pages + delta_pages;
   ++generation;
   return static_cast<int64_t>(old_pages);
@@ -98,6 +99,7 @@ StoreData::StoreData(const Engine& e) : engine(e) {
   max_call_depth = c.max_call_depth;
   frames.reset(new CallFrame[static_cast<size_t>(c.max_call_depth) + 1]);
   frames_end = frames.get() + c.max_call_depth;
+  frames_top = frames.get();
   call_limit.store(frames_end, std::memory_order_relaxed);
 }
 

@@ -63,6 +63,7 @@ struct MemoryInst {
   uint64_t max_pages = 0;   // effective maximum (declared, engine limit)
   uint64_t reserved = 0;    // bytes of address space reserved
   uint64_t generation = 0;  // bumped on every successful grow
+  uint64_t fast_limit = 0;  // size - 7, or 0 when empty: see the interpreter's bounds check
   MemoryType type;          // type.limits.min tracks the current size for import matching
   MemoryInst() = default;
   MemoryInst(const MemoryInst&) = delete;
@@ -128,9 +129,9 @@ struct StoreData {
   // What wasm calls compare the next frame against: frames_end, or the first frame while an
   // interrupt is pending, so that one compare per call covers both (see Store::interrupt).
   std::atomic<CallFrame*> call_limit{nullptr};
-  uint32_t depth = 0;           // frames in use across nested activations
-  uint32_t max_call_depth = 0;  // from the engine's config
-  uint32_t activations = 0;     // host calls from wasm on the native stack (each may re-enter)
+  CallFrame* frames_top = nullptr;  // the first frame not in use by nested activations
+  uint32_t max_call_depth = 0;      // from the engine's config
+  uint32_t activations = 0;         // host calls from wasm on the native stack (each may re-enter)
   std::atomic<bool> interrupt_requested{false};
   std::optional<Error> pending_error;  // why the last invoke() failed
 
