@@ -198,8 +198,8 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   InstanceData* inst = entry->instance;
   const uint32_t* pc = entry->code->code.data();
   uint8_t* mem_base = nullptr;
-  // Accesses of up to 8 bytes at an address below this are in bounds (memory size - 7, or 0
-  // for a memory smaller than 8 bytes): one compare on the fast path, the exact check only
+  // Accesses of up to 8 bytes at an address below this are in bounds (MemoryInst::fast_limit:
+  // size - 7, or 0 for an empty memory): one compare on the fast path, the exact check only
   // for an address near or past the end.
   uint64_t mem_fast_limit = 0;
   // This activation's share of the store's execution state, which host calls from it
