@@ -420,6 +420,18 @@ L_I32ShrUAndAddLean:
                                     fp[pc[10]]);
   pc += 11;
   NEXT();
+L_I32Load16UAndShlAddLean : {
+  // Words: 2-4 the I32And, 7-14 the load (t, a, shift lo, hi, sum, b, dst, offset).
+  const uint32_t index = static_cast<uint32_t>(fp[pc[3]]) & static_cast<uint32_t>(fp[pc[4]]);
+  const uint32_t sum = (index << (pc[9] & 31)) + static_cast<uint32_t>(fp[pc[12]]);
+  const uint64_t ea = static_cast<uint64_t>(sum) + pc[14];
+  HM_CHECK_BOUNDS(ea, 2);
+  uint16_t v;
+  std::memcpy(&v, mem_base + ea, 2);
+  fp[pc[13]] = v;
+  pc += 15;
+  NEXT();
+}
 L_I32LoadShrUAndAddLean : {
   // Words: 2-4 the I32Load, 7-15 the I32ShrUAndAddLean.
   const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
@@ -468,6 +480,20 @@ L_I32AndShlImm : {
   HM_BR_AND_IMM(BrIfI32EqAndImmLoop, static_cast<uint32_t>(fp[pc[6]]) == t, 7, HM_CHECK_INTERRUPT())
   HM_BR_AND_IMM(BrIfI32NeAndImmLoop, static_cast<uint32_t>(fp[pc[6]]) != t, 7, HM_CHECK_INTERRUPT())
 #undef HM_BR_AND_IMM
+L_BrIfI32EqAndImmLean:
+  if (static_cast<uint32_t>(fp[pc[6]]) == (static_cast<uint32_t>(fp[pc[3]]) & pc[4])) {
+    HM_JUMP(7);
+  } else {
+    pc += 8;
+  }
+  NEXT();
+L_BrIfI32NeAndImmLean:
+  if (static_cast<uint32_t>(fp[pc[6]]) != (static_cast<uint32_t>(fp[pc[3]]) & pc[4])) {
+    HM_JUMP(7);
+  } else {
+    pc += 8;
+  }
+  NEXT();
 L_I32LoadLoad : {
   uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
   HM_CHECK_BOUNDS(ea, 4);

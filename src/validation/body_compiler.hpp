@@ -224,9 +224,11 @@ inline Op loop_variant(Op op) {
       return Op::BrIfAndImmLoop;
     case Op::BrUnlessAndImm:
       return Op::BrUnlessAndImmLoop;
+    case Op::BrIfI32EqAndImmLean:
     case Op::BrIfI32EqAndImm:
       return Op::BrIfI32EqAndImmLoop;
     case Op::BrIfI32NeAndImm:
+    case Op::BrIfI32NeAndImmLean:  // (the loop form writes t, a temporary: harmless)
       return Op::BrIfI32NeAndImmLoop;
     case Op::BrIfI64AddImmNe:
       return Op::BrIfI64AddImmNeLoop;
@@ -523,6 +525,24 @@ class FunctionCompiler {
     last_op_pos_ = b;
     prev_op_ = Op::Count;
   }
+  // The I32Load16UShlAddLean just made absorbs the I32And right before it that masked its
+  // index, a temporary: a hash chain's `prev[i & mask]` (deflate's longest match).
+  void fuse_masked_index() {
+    const size_t n = insts_.size();
+    if (n < 2 || insts_[n - 1].pos != last_op_pos_ || insts_[n - 2].op != Op::I32And) return;
+    const uint32_t b = insts_[n - 2].pos;
+    const uint32_t masked = code_[b + kHandlerWords];
+    if (b + kHandlerWords + 3 != last_op_pos_ || (label_pc_ != UINT32_MAX && label_pc_ > b) ||
+        masked != code_[last_op_pos_ + kHandlerWords + 1] || !temporary(masked) ||
+        masked == code_[last_op_pos_ + kHandlerWords + 5])
+      return;
+    set_handler(b, Op::I32Load16UAndShlAddLean);
+    insts_.pop_back();
+    insts_.back().op = Op::I32Load16UAndShlAddLean;
+    last_op_ = Op::I32Load16UAndShlAddLean;
+    last_op_pos_ = b;
+    prev_op_ = Op::Count;
+  }
   // The BrTableAddImm just emitted absorbs the instructions that computed its index when they
   // are one of the common switch idioms (operand words stay where they were; the inner
   // handler words go unused).
@@ -733,7 +753,11 @@ class FunctionCompiler {
       for (int k = 0; k < 2; ++k) {
         const uint32_t x = k == 0 ? p.b_or_imm_lo : p.a, other = k == 0 ? p.a : p.b_or_imm_lo;
         if (!last_is(Op::I32AndImm, 4, x)) continue;
-        fuse_last(cmp == Op::I32Eq ? Op::BrIfI32EqAndImm : Op::BrIfI32NeAndImm);
+        // (The Lean forms, for a temporary x, do not write it; a back edge to a loop uses the
+        // writing loop form.)
+        const bool lean = temporary(x) && other != x;
+        fuse_last(cmp == Op::I32Eq ? (lean ? Op::BrIfI32EqAndImmLean : Op::BrIfI32EqAndImm)
+                                   : (lean ? Op::BrIfI32NeAndImmLean : Op::BrIfI32NeAndImm));
         code_.push_back(other);
         return;
       }

@@ -173,6 +173,7 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
     last_dst_pos_ = pc();
     code_.push_back(dst);
     code_.push_back(offset);
+    if (last_op_ == Op::I32Load16UShlAddLean) fuse_masked_index();
     return true;
   }
   op_dst(o, dst);
@@ -543,6 +544,8 @@ bool single_target_branch(Op op) {
     case Op::BrUnlessAndImmLoop:
     case Op::BrIfI32EqAndImmLoop:
     case Op::BrIfI32NeAndImmLoop:
+    case Op::BrIfI32EqAndImmLean:
+    case Op::BrIfI32NeAndImmLean:
     case Op::BrIfAddImmNe:
     case Op::BrIfAddImmNeImm:
     case Op::BrIfAddImmNeLoop:

@@ -305,6 +305,19 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
       EXPECT_TRUE(returns(call(*instance, "tail_switch", {i32(x + 8), i32(c)}), {i32(want[x])}))
           << x << " " << c;
   }
+  // prev (u16s at 32768): 0x0201, 0x0202, 0x0005. i = 7, mask 1: prev[1] = 0x0202, & 1 = 0:
+  // prev[0] = 0x0201, & 1 = 1: 0x0202 ... never <= 4: 10 steps, ending at 0x0201.
+  EXPECT_TRUE(returns(call(*instance, "chain", {i32(7), i32(1), i32(4), i32(32768)}),
+                      {i32(10 * 1000 + 0x0201)}));
+  // mask 2: prev[2] = 5 (<= 5: done after one step).
+  EXPECT_TRUE(
+      returns(call(*instance, "chain", {i32(2), i32(2), i32(5), i32(32768)}), {i32(1000 + 5)}));
+  EXPECT_TRUE(traps(call(*instance, "chain", {i32(1), i32(1), i32(0), i32(65534)}),
+                    TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(returns(call(*instance, "field_differs", {i32(0x1234), i32(0x30)}), {i32(0)}));
+  EXPECT_TRUE(returns(call(*instance, "field_differs", {i32(0x1234), i32(0x20)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "field_differs_kept", {i32(0x1234), i32(0x30)}), {i32(480)}));
+  EXPECT_TRUE(returns(call(*instance, "field_differs_kept", {i32(0x1234), i32(0x20)}), {i32(481)}));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

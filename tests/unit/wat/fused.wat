@@ -306,6 +306,36 @@
       (return (i32.add (local.get $v) (i32.const 200))))
     (i32.add (local.get $v) (i32.const 300)))
 
+;; A hash chain walk, i = prev[i & mask] until i <= limit (I32And fused into the
+  ;; I32Load16UShlAddLean); prev at $base: steps * 1000 + the last i.
+  (func (export "chain") (param $i i32) (param $mask i32) (param $limit i32) (param $base i32)
+    (result i32)
+    (local $steps i32)
+    (block $done
+      (loop $next
+        (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+        (local.set $i (i32.load16_u
+                        (i32.add (i32.shl (i32.and (local.get $i) (local.get $mask)) (i32.const 1))
+                                 (local.get $base))))
+        (br_if $done (i32.le_u (local.get $i) (local.get $limit)))
+        (br_if $next (i32.lt_u (local.get $steps) (i32.const 10)))))
+    (i32.add (i32.mul (local.get $steps) (i32.const 1000)) (local.get $i)))
+
+  ;; A forward branch on a masked field compared with a value (BrIfI32NeAndImmLean), and the
+  ;; same with the field kept in a local (BrIfI32NeAndImm): 1 if they differ, plus 10 * field.
+  (func (export "field_differs") (param $x i32) (param $y i32) (result i32)
+    (block $differ
+      (br_if $differ (i32.ne (i32.and (local.get $x) (i32.const 0xf0)) (local.get $y)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "field_differs_kept") (param $x i32) (param $y i32) (result i32)
+    (local $f i32)
+    (block $differ
+      (br_if $differ (i32.ne (local.tee $f (i32.and (local.get $x) (i32.const 0xf0)))
+                             (local.get $y)))
+      (return (i32.mul (local.get $f) (i32.const 10))))
+    (i32.add (i32.mul (local.get $f) (i32.const 10)) (i32.const 1)))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
