@@ -15,134 +15,136 @@ namespace hailmary::detail {
 // Instructions with operands beyond the simple numeric ones (those come from
 // numeric_ops.def). Operand words follow the handler words in the order listed; the counts
 // are operand words (-1: variable).
-#define HM_CONTROL_OPS(X)                                                                        \
-  X(Unreachable, 0) /* */                                                                        \
-  X(LoopHeader, 0)  /* (checks for an interrupt) */                                              \
-  X(LazyCompile, 0) /* the whole body of a function not translated yet (see FuncInst) */         \
-  X(ZeroLocals, 2)  /* begin, end: slots [begin, end) = 0, first in a body that needs it */      \
-  X(Br, 1)          /* target */                                                                 \
-  X(BrIf, 2)        /* cond, target */                                                           \
-  X(BrUnless, 2)    /* cond, target */                                                           \
-  X(BrLoop, 1)      /* target: Br/BrIf/BrUnless to a loop (skip its LoopHeader and */            \
-  X(BrIfLoop, 2)    /* check for an interrupt themselves when taken) */                          \
-  X(BrUnlessLoop, 2)                                                                             \
-  X(BrTable, -1)          /* index, count, target*count, default */                              \
-  X(BrTableAddImm, -2)    /* sum, a, imm lo, imm hi, count, targets: index = sum = a+imm */      \
-  X(BrTableLookup, -3)    /* an I32AndShlImm, I32LoadAddImm, BrTableAddImm chain, words as */    \
-                          /* they were (inner handler words unused): a switch whose index is */  \
-                          /* looked up in a table in linear memory, clang's sparse switch */     \
-  X(BrTableLoad8U, -4)    /* an I32Load8U and a BrTableAddImm on the byte: a switch on a */      \
-  X(BrTableLoad8UAnd, -5) /* type tag; the same with an I32AndImm between them */                \
-  /* The "Lean" forms: the same where every intermediate result is an operand-stack */           \
-  /* temporary consumed by the next part (dead): only the last result is written. */             \
-  X(BrTableLookupLean, -3)                                                                       \
-  X(BrTableLookupLeanLoop, -3) /* a loop's back edge that was a br to a BrTableLookupLean */     \
-  X(BrTableLoad8ULean, -4)                                                                       \
-  X(BrTableLoad8UAndLean, -5)                                                                    \
-  X(BrTableAndImmLean, -6) /* an I32AndImm (t, a, mask) and a BrTableAddImm on t, both temps */  \
-  X(I32ShrUAndImm, 7)      /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */   \
-  X(I32ShrUAndAdd, 9)      /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */               \
-  X(I32ShrUAndAddLean, 9)                                                                        \
-  X(I32LoadShrUAndAddLean, 14)   /* an I32Load (dst, addr, offset), then an I32ShrUAndAddLean */ \
-                                 /* on dst (its handler words unused) */                         \
-  X(I32Load16UAndShlAddLean, 13) /* an I32And (t, a, b), then an I32Load16UShlAddLean */         \
-                                 /* indexed by t (its handler words unused) */                   \
-  X(I32ShlAdd, 6)                /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */       \
-  X(I32ShlAddLean, 6)                                                                            \
-  X(I32AndShlImm, 7) /* t, a, mask lo, hi, dst, shift lo, hi: t = a & m; dst = t << s */         \
-  X(BrIfAndImm, 5)   /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */                \
-  X(BrUnlessAndImm, 5)                                                                           \
-  X(BrIfAndImmLoop, 5)                                                                           \
-  X(BrUnlessAndImmLoop, 5)                                                                       \
-  X(I32LoadLoad, 5) /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */          \
-  X(I32LoadLoadLean, 5)                                                                          \
-  X(I32RotlXor, 6) /* t, a, k lo, hi, dst, b: t = rotl(a, k); dst = t ^ b */                     \
-  X(I32RotlXorLean, 6)                                                                           \
-  X(I32ShrUXor, 6) /* t, a, k lo, hi, dst, b: t = a >> k; dst = t ^ b */                         \
-  X(I32ShrUXorLean, 6)                                                                           \
-  X(BrIfAddImmNe, 6)    /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */             \
-  X(BrIfAddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target: branch if t != c */                 \
-  X(BrIfAddImmNeLoop, 6)                                                                         \
-  X(BrIfAddImmNeImmLoop, 7)                                                                      \
-  X(BrIfI64AddImmNe, 6)    /* the same for i64: t, a, k lo, hi, b, target */                     \
-  X(BrIfI64AddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target */                                \
-  X(BrIfI64AddImmNeLoop, 6)                                                                      \
-  X(BrIfI64AddImmNeImmLoop, 7)                                                                   \
-  X(BrIfLoad8U, 4) /* dst, addr, offset, target: dst = load8_u; branch if != 0 */                \
-  X(BrUnlessLoad8U, 4)                                                                           \
-  X(BrIfLoad8UAddImm, 7) /* sum, a, imm lo, hi, dst, offset, target: the same at a+imm */        \
-  X(BrIfLoad8UEqImm, 5)  /* dst, addr, offset, imm, target: branch if the byte == imm */         \
-  X(BrIfLoad8UNeImm, 5)                                                                          \
-  X(BrIfLoad8ULoop, 4)                                                                           \
-  X(BrUnlessLoad8ULoop, 4)                                                                       \
-  X(BrIfLoad8UAddImmLoop, 7)                                                                     \
-  X(BrUnlessLoad8UAddImmLoop, 7)                                                                 \
-  X(BrIfLoad8UEqImmLoop, 5)                                                                      \
-  X(BrIfLoad8UNeImmLoop, 5)                                                                      \
-  X(BrUnlessLoad8UAddImm, 7)                                                                     \
-  X(BrIfAddImm, 5) /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */                 \
-  X(BrUnlessAddImm, 5)                                                                           \
-  X(BrIfAddImmLoop, 5)                                                                           \
-  X(BrUnlessAddImmLoop, 5)                                                                       \
-  X(BrIfConst32, 4) /* d, k, cond, target: d = k (an i32.const set); branch if cond != 0 */      \
-  X(BrUnlessConst32, 4)                                                                          \
-  X(Copy, 2)  /* dst, src */                                                                     \
-  X(Copy2, 4) /* dst, src, dst2, src2: two copies in order */                                    \
-  X(Copy3, 6) /* three, and four copies in order (values shuffled at a join) */                  \
-  X(Copy4, 8)                                                                                    \
-  X(BrIfI32EqAndImm, 6) /* t, a, mask lo, hi, b, target: t = a & m; branch if b == t */          \
-  X(BrIfI32NeAndImm, 6)                                                                          \
-  X(BrIfI32EqAndImmLean, 6) /* the same, t a temporary: not written */                           \
-  X(BrIfI32NeAndImmLean, 6)                                                                      \
-  X(BrIfI32EqAndImmLoop, 6)                                                                      \
-  X(BrIfI32NeAndImmLoop, 6)                                                                      \
-  X(Return, 0)       /* */                                                                       \
-  X(ReturnFrom, 1)   /* src: the single result is copied to slot 0 first */                      \
-  X(Call, 2)         /* func index, arg base */                                                  \
-  X(CallDefined, 2)  /* the same, for a function defined in this module (same instance) */       \
-  X(CallIndirect, 4) /* type index, table, arg base, index slot */                               \
-  X(Select, 4)       /* dst, a, b, cond */                                                       \
-  X(Const32, 2)      /* dst, value */                                                            \
-  X(Const64, 3)      /* dst, low, high */                                                        \
-  X(GlobalGet, 2)    /* dst, global */                                                           \
-  X(GlobalSet, 2)    /* global, src */                                                           \
-  X(I32Load, 3)      /* dst, addr, offset (also f32.load) */                                     \
-  X(I64Load, 3)      /* (also f64.load) */                                                       \
-  X(I32Load8S, 3)                                                                                \
-  X(I32Load8U, 3)                                                                                \
-  X(I32Load16S, 3)                                                                               \
-  X(I32Load16U, 3)                                                                               \
-  X(I64Load8S, 3)                                                                                \
-  X(I64Load8U, 3)                                                                                \
-  X(I64Load16S, 3)                                                                               \
-  X(I64Load16U, 3)                                                                               \
-  X(I64Load32S, 3)                                                                               \
-  X(I64Load32U, 3)                                                                               \
-  X(I32Store, 3) /* addr, value, offset (also f32.store) */                                      \
-  X(I64Store, 3) /* (also f64.store) */                                                          \
-  X(Store8, 3)                                                                                   \
-  X(Store16, 3)                                                                                  \
-  X(Store32, 3)     /* i64.store32 */                                                            \
-  X(I32StoreImm, 4) /* addr, offset, value low, value high: a constant value */                  \
-  X(I64StoreImm, 4)                                                                              \
-  X(Store8Imm, 4)                                                                                \
-  X(Store16Imm, 4)                                                                               \
-  X(Store32Imm, 4)                                                                               \
-  X(MemorySize, 1) /* dst */                                                                     \
-  X(MemoryGrow, 2) /* dst, delta */                                                              \
-  X(MemoryInit, 4) /* segment, dst, src, n */                                                    \
-  X(DataDrop, 1)   /* segment */                                                                 \
-  X(MemoryCopy, 3) /* dst, src, n */                                                             \
-  X(MemoryFill, 3) /* dst, value, n */                                                           \
-  X(TableGet, 3)   /* dst, table, index */                                                       \
-  X(TableSet, 3)   /* table, index, value */                                                     \
-  X(TableSize, 2)  /* dst, table */                                                              \
-  X(TableGrow, 4)  /* dst, table, init, n */                                                     \
-  X(TableFill, 4)  /* table, index, value, n */                                                  \
-  X(TableCopy, 5)  /* dst table, src table, dst, src, n */                                       \
-  X(TableInit, 5)  /* table, segment, dst, src, n */                                             \
-  X(ElemDrop, 1)   /* segment */                                                                 \
-  X(RefIsNull, 2)  /* dst, ref */                                                                \
+#define HM_CONTROL_OPS(X)                                                                         \
+  X(Unreachable, 0) /* */                                                                         \
+  X(LoopHeader, 0)  /* (checks for an interrupt) */                                               \
+  X(LazyCompile, 0) /* the whole body of a function not translated yet (see FuncInst) */          \
+  X(ZeroLocals, 2)  /* begin, end: slots [begin, end) = 0, first in a body that needs it */       \
+  X(Br, 1)          /* target */                                                                  \
+  X(BrIf, 2)        /* cond, target */                                                            \
+  X(BrUnless, 2)    /* cond, target */                                                            \
+  X(BrLoop, 1)      /* target: Br/BrIf/BrUnless to a loop (skip its LoopHeader and */             \
+  X(BrIfLoop, 2)    /* check for an interrupt themselves when taken) */                           \
+  X(BrUnlessLoop, 2)                                                                              \
+  X(BrTable, -1)          /* index, count, target*count, default */                               \
+  X(BrTableAddImm, -2)    /* sum, a, imm lo, imm hi, count, targets: index = sum = a+imm */       \
+  X(BrTableLookup, -3)    /* an I32AndShlImm, I32LoadAddImm, BrTableAddImm chain, words as */     \
+                          /* they were (inner handler words unused): a switch whose index is */   \
+                          /* looked up in a table in linear memory, clang's sparse switch */      \
+  X(BrTableLoad8U, -4)    /* an I32Load8U and a BrTableAddImm on the byte: a switch on a */       \
+  X(BrTableLoad8UAnd, -5) /* type tag; the same with an I32AndImm between them */                 \
+  /* The "Lean" forms: the same where every intermediate result is an operand-stack */            \
+  /* temporary consumed by the next part (dead): only the last result is written. */              \
+  X(BrTableLookupLean, -3)                                                                        \
+  X(BrTableLookupLeanLoop, -3) /* a loop's back edge that was a br to a BrTableLookupLean */      \
+  X(BrTableLoad8ULean, -4)                                                                        \
+  X(BrTableLoad8UAndLean, -5)                                                                     \
+  X(BrTableAndImmLean, -6) /* an I32AndImm (t, a, mask) and a BrTableAddImm on t, both temps */   \
+  X(I32ShrUAndImm, 7)      /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */    \
+  X(I32ShrUAndAdd, 9)      /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */                \
+  X(I32ShrUAndAddLean, 9)                                                                         \
+  X(I32LoadShrUAndAddLean, 14)   /* an I32Load (dst, addr, offset), then an I32ShrUAndAddLean */  \
+                                 /* on dst (its handler words unused) */                          \
+  X(I32Load16UAndShlAddLean, 13) /* an I32And (t, a, b), then an I32Load16UShlAddLean */          \
+                                 /* indexed by t (its handler words unused) */                    \
+  X(I32Load8UAddAdd, 10)         /* an I32Add (m, x, y), then an I32Load8UAdd (sum, m, c, dst, */ \
+                                 /* offset) on m; both sums written */                            \
+  X(I32ShlAdd, 6)                /* t, a, shift lo, hi, dst, b: t = a << s; dst = t + b */        \
+  X(I32ShlAddLean, 6)                                                                             \
+  X(I32AndShlImm, 7) /* t, a, mask lo, hi, dst, shift lo, hi: t = a & m; dst = t << s */          \
+  X(BrIfAndImm, 5)   /* t, a, mask lo, hi, target: t = a & m; branch if t != 0 */                 \
+  X(BrUnlessAndImm, 5)                                                                            \
+  X(BrIfAndImmLoop, 5)                                                                            \
+  X(BrUnlessAndImmLoop, 5)                                                                        \
+  X(I32LoadLoad, 5) /* d, a, offset, d2, offset2: d = load(a+off); d2 = load(d+off2) */           \
+  X(I32LoadLoadLean, 5)                                                                           \
+  X(I32RotlXor, 6) /* t, a, k lo, hi, dst, b: t = rotl(a, k); dst = t ^ b */                      \
+  X(I32RotlXorLean, 6)                                                                            \
+  X(I32ShrUXor, 6) /* t, a, k lo, hi, dst, b: t = a >> k; dst = t ^ b */                          \
+  X(I32ShrUXorLean, 6)                                                                            \
+  X(BrIfAddImmNe, 6)    /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */              \
+  X(BrIfAddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target: branch if t != c */                  \
+  X(BrIfAddImmNeLoop, 6)                                                                          \
+  X(BrIfAddImmNeImmLoop, 7)                                                                       \
+  X(BrIfI64AddImmNe, 6)    /* the same for i64: t, a, k lo, hi, b, target */                      \
+  X(BrIfI64AddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target */                                 \
+  X(BrIfI64AddImmNeLoop, 6)                                                                       \
+  X(BrIfI64AddImmNeImmLoop, 7)                                                                    \
+  X(BrIfLoad8U, 4) /* dst, addr, offset, target: dst = load8_u; branch if != 0 */                 \
+  X(BrUnlessLoad8U, 4)                                                                            \
+  X(BrIfLoad8UAddImm, 7) /* sum, a, imm lo, hi, dst, offset, target: the same at a+imm */         \
+  X(BrIfLoad8UEqImm, 5)  /* dst, addr, offset, imm, target: branch if the byte == imm */          \
+  X(BrIfLoad8UNeImm, 5)                                                                           \
+  X(BrIfLoad8ULoop, 4)                                                                            \
+  X(BrUnlessLoad8ULoop, 4)                                                                        \
+  X(BrIfLoad8UAddImmLoop, 7)                                                                      \
+  X(BrUnlessLoad8UAddImmLoop, 7)                                                                  \
+  X(BrIfLoad8UEqImmLoop, 5)                                                                       \
+  X(BrIfLoad8UNeImmLoop, 5)                                                                       \
+  X(BrUnlessLoad8UAddImm, 7)                                                                      \
+  X(BrIfAddImm, 5) /* t, a, imm lo, hi, target: t = a + imm; branch if t != 0 */                  \
+  X(BrUnlessAddImm, 5)                                                                            \
+  X(BrIfAddImmLoop, 5)                                                                            \
+  X(BrUnlessAddImmLoop, 5)                                                                        \
+  X(BrIfConst32, 4) /* d, k, cond, target: d = k (an i32.const set); branch if cond != 0 */       \
+  X(BrUnlessConst32, 4)                                                                           \
+  X(Copy, 2)  /* dst, src */                                                                      \
+  X(Copy2, 4) /* dst, src, dst2, src2: two copies in order */                                     \
+  X(Copy3, 6) /* three, and four copies in order (values shuffled at a join) */                   \
+  X(Copy4, 8)                                                                                     \
+  X(BrIfI32EqAndImm, 6) /* t, a, mask lo, hi, b, target: t = a & m; branch if b == t */           \
+  X(BrIfI32NeAndImm, 6)                                                                           \
+  X(BrIfI32EqAndImmLean, 6) /* the same, t a temporary: not written */                            \
+  X(BrIfI32NeAndImmLean, 6)                                                                       \
+  X(BrIfI32EqAndImmLoop, 6)                                                                       \
+  X(BrIfI32NeAndImmLoop, 6)                                                                       \
+  X(Return, 0)       /* */                                                                        \
+  X(ReturnFrom, 1)   /* src: the single result is copied to slot 0 first */                       \
+  X(Call, 2)         /* func index, arg base */                                                   \
+  X(CallDefined, 2)  /* the same, for a function defined in this module (same instance) */        \
+  X(CallIndirect, 4) /* type index, table, arg base, index slot */                                \
+  X(Select, 4)       /* dst, a, b, cond */                                                        \
+  X(Const32, 2)      /* dst, value */                                                             \
+  X(Const64, 3)      /* dst, low, high */                                                         \
+  X(GlobalGet, 2)    /* dst, global */                                                            \
+  X(GlobalSet, 2)    /* global, src */                                                            \
+  X(I32Load, 3)      /* dst, addr, offset (also f32.load) */                                      \
+  X(I64Load, 3)      /* (also f64.load) */                                                        \
+  X(I32Load8S, 3)                                                                                 \
+  X(I32Load8U, 3)                                                                                 \
+  X(I32Load16S, 3)                                                                                \
+  X(I32Load16U, 3)                                                                                \
+  X(I64Load8S, 3)                                                                                 \
+  X(I64Load8U, 3)                                                                                 \
+  X(I64Load16S, 3)                                                                                \
+  X(I64Load16U, 3)                                                                                \
+  X(I64Load32S, 3)                                                                                \
+  X(I64Load32U, 3)                                                                                \
+  X(I32Store, 3) /* addr, value, offset (also f32.store) */                                       \
+  X(I64Store, 3) /* (also f64.store) */                                                           \
+  X(Store8, 3)                                                                                    \
+  X(Store16, 3)                                                                                   \
+  X(Store32, 3)     /* i64.store32 */                                                             \
+  X(I32StoreImm, 4) /* addr, offset, value low, value high: a constant value */                   \
+  X(I64StoreImm, 4)                                                                               \
+  X(Store8Imm, 4)                                                                                 \
+  X(Store16Imm, 4)                                                                                \
+  X(Store32Imm, 4)                                                                                \
+  X(MemorySize, 1) /* dst */                                                                      \
+  X(MemoryGrow, 2) /* dst, delta */                                                               \
+  X(MemoryInit, 4) /* segment, dst, src, n */                                                     \
+  X(DataDrop, 1)   /* segment */                                                                  \
+  X(MemoryCopy, 3) /* dst, src, n */                                                              \
+  X(MemoryFill, 3) /* dst, value, n */                                                            \
+  X(TableGet, 3)   /* dst, table, index */                                                        \
+  X(TableSet, 3)   /* table, index, value */                                                      \
+  X(TableSize, 2)  /* dst, table */                                                               \
+  X(TableGrow, 4)  /* dst, table, init, n */                                                      \
+  X(TableFill, 4)  /* table, index, value, n */                                                   \
+  X(TableCopy, 5)  /* dst table, src table, dst, src, n */                                        \
+  X(TableInit, 5)  /* table, segment, dst, src, n */                                              \
+  X(ElemDrop, 1)   /* segment */                                                                  \
+  X(RefIsNull, 2)  /* dst, ref */                                                                 \
   X(RefFunc, 2)    /* dst, func index */
 
 // Integer compares that fuse with a following br_if / if into one compare-and-branch.

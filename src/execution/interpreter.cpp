@@ -432,6 +432,18 @@ L_I32Load16UAndShlAddLean : {
   pc += 15;
   NEXT();
 }
+L_I32Load8UAddAdd : {
+  // Words: 2-4 the I32Add, 7-11 the I32Load8UAdd.
+  const uint32_t m = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);
+  fp[pc[2]] = m;
+  const uint32_t sum = static_cast<uint32_t>(m + fp[pc[9]]);
+  fp[pc[7]] = sum;
+  const uint64_t ea = static_cast<uint64_t>(sum) + pc[11];
+  HM_CHECK_BOUNDS(ea, 1);
+  fp[pc[10]] = mem_base[ea];
+  pc += 12;
+  NEXT();
+}
 L_I32LoadShrUAndAddLean : {
   // Words: 2-4 the I32Load, 7-15 the I32ShrUAndAddLean.
   const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];

@@ -543,6 +543,22 @@ class FunctionCompiler {
     last_op_pos_ = b;
     prev_op_ = Op::Count;
   }
+  // The I32Load8UAdd[Lean] just made absorbs the I32Add right before it that computed the
+  // first term of its address: a byte at base + i + j (deflate's match[best_len]).
+  void fuse_double_add() {
+    const size_t n = insts_.size();
+    if (n < 2 || insts_[n - 1].pos != last_op_pos_ || insts_[n - 2].op != Op::I32Add) return;
+    const uint32_t b = insts_[n - 2].pos;
+    if (b + kHandlerWords + 3 != last_op_pos_ || (label_pc_ != UINT32_MAX && label_pc_ > b) ||
+        code_[b + kHandlerWords] != code_[last_op_pos_ + kHandlerWords + 1])
+      return;
+    set_handler(b, Op::I32Load8UAddAdd);
+    insts_.pop_back();
+    insts_.back().op = Op::I32Load8UAddAdd;
+    last_op_ = Op::I32Load8UAddAdd;
+    last_op_pos_ = b;
+    prev_op_ = Op::Count;
+  }
   // The BrTableAddImm just emitted absorbs the instructions that computed its index when they
   // are one of the common switch idioms (operand words stay where they were; the inner
   // handler words go unused).

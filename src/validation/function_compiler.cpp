@@ -174,6 +174,7 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
     code_.push_back(dst);
     code_.push_back(offset);
     if (last_op_ == Op::I32Load16UShlAddLean) fuse_masked_index();
+    if (last_op_ == Op::I32Load8UAdd || last_op_ == Op::I32Load8UAddLean) fuse_double_add();
     return true;
   }
   op_dst(o, dst);

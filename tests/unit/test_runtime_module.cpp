@@ -318,6 +318,10 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "field_differs", {i32(0x1234), i32(0x20)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "field_differs_kept", {i32(0x1234), i32(0x30)}), {i32(480)}));
   EXPECT_TRUE(returns(call(*instance, "field_differs_kept", {i32(0x1234), i32(0x20)}), {i32(481)}));
+  EXPECT_TRUE(
+      returns(call(*instance, "byte_at_sum", {i32(1), i32(2), i32(1)}), {i32(0x03), i32(3)}));
+  EXPECT_TRUE(traps(call(*instance, "byte_at_sum", {i32(65535), i32(0), i32(1)}),
+                    TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(returns(call(*instance, "reverse4", {i32(1), i32(2), i32(3), i32(4)}),
                       {i32(4), i32(3), i32(2), i32(1)}));
   EXPECT_TRUE(

@@ -336,6 +336,12 @@
       (return (i32.mul (local.get $f) (i32.const 10))))
     (i32.add (i32.mul (local.get $f) (i32.const 10)) (i32.const 1)))
 
+;; A byte at base + i + j with base + i kept (I32Add fused into I32Load8UAdd): both.
+  (func (export "byte_at_sum") (param $base i32) (param $i i32) (param $j i32) (result i32 i32)
+    (local $m i32)
+    (i32.load8_u (i32.add (local.tee $m (i32.add (local.get $base) (local.get $i))) (local.get $j)))
+    (local.get $m))
+
   ;; Four values moved at a block's end and again for the return: runs of copies (Copy3/4).
   (func (export "reverse4") (param i32 i32 i32 i32) (result i32 i32 i32 i32)
     (block (result i32 i32 i32 i32)
