@@ -509,53 +509,30 @@ class FunctionCompiler {
     set_handler(last_op_pos_, fused);
     last_op_ = fused;
   }
-  // The I32ShrUAndAddLean just made absorbs the I32Load right before it that loaded the word
-  // it decodes (a bytecode interpreter's fetch: i = *pc; ra = base + field(i)).
-  void fuse_loaded_field() {
+  // Instruction n-k (k >= 2) is `o` with `operands` words and ends where the next one starts,
+  // with no label after its start.
+  bool chained(size_t k, Op o, uint32_t operands) const {
     const size_t n = insts_.size();
-    if (n < 2 || insts_[n - 1].pos != last_op_pos_ || insts_[n - 2].op != Op::I32Load) return;
-    const uint32_t b = insts_[n - 2].pos;
-    if (b + kHandlerWords + 3 != last_op_pos_ || (label_pc_ != UINT32_MAX && label_pc_ > b) ||
-        code_[b + kHandlerWords] != code_[last_op_pos_ + kHandlerWords + 1])
-      return;
-    set_handler(b, Op::I32LoadShrUAndAddLean);
-    insts_.pop_back();
-    insts_.back().op = Op::I32LoadShrUAndAddLean;
-    last_op_ = Op::I32LoadShrUAndAddLean;
-    last_op_pos_ = b;
-    prev_op_ = Op::Count;
+    return n >= k && insts_[n - k].op == o &&
+           insts_[n - k].pos + kHandlerWords + operands == insts_[n - k + 1].pos &&
+           (label_pc_ == UINT32_MAX || label_pc_ <= insts_[n - k].pos);
   }
-  // The I32Load16UShlAddLean just made absorbs the I32And right before it that masked its
-  // index, a temporary: a hash chain's `prev[i & mask]` (deflate's longest match).
-  void fuse_masked_index() {
-    const size_t n = insts_.size();
-    if (n < 2 || insts_[n - 1].pos != last_op_pos_ || insts_[n - 2].op != Op::I32And) return;
-    const uint32_t b = insts_[n - 2].pos;
-    const uint32_t masked = code_[b + kHandlerWords];
-    if (b + kHandlerWords + 3 != last_op_pos_ || (label_pc_ != UINT32_MAX && label_pc_ > b) ||
-        masked != code_[last_op_pos_ + kHandlerWords + 1] || !temporary(masked) ||
-        masked == code_[last_op_pos_ + kHandlerWords + 5])
-      return;
-    set_handler(b, Op::I32Load16UAndShlAddLean);
-    insts_.pop_back();
-    insts_.back().op = Op::I32Load16UAndShlAddLean;
-    last_op_ = Op::I32Load16UAndShlAddLean;
-    last_op_pos_ = b;
-    prev_op_ = Op::Count;
+  // The instruction before the last one is `o` (with `operands` words), chained to it, and its
+  // result (first operand word) is the last one's operand word `word`.
+  bool previous_feeds_last(Op o, uint32_t operands, uint32_t word) const {
+    return !insts_.empty() && insts_.back().pos == last_op_pos_ && chained(2, o, operands) &&
+           code_[insts_[insts_.size() - 2].pos + kHandlerWords] ==
+               code_[last_op_pos_ + kHandlerWords + word];
   }
-  // The I32Load8UAdd[Lean] just made absorbs the I32Add right before it that computed the
-  // first term of its address: a byte at base + i + j (deflate's match[best_len]).
-  void fuse_double_add() {
+  // The last `len` instructions become one, `fused`, where the first of them starts (operand
+  // words stay where they were; the inner handler words go unused).
+  void merge_last(size_t len, Op fused) {
     const size_t n = insts_.size();
-    if (n < 2 || insts_[n - 1].pos != last_op_pos_ || insts_[n - 2].op != Op::I32Add) return;
-    const uint32_t b = insts_[n - 2].pos;
-    if (b + kHandlerWords + 3 != last_op_pos_ || (label_pc_ != UINT32_MAX && label_pc_ > b) ||
-        code_[b + kHandlerWords] != code_[last_op_pos_ + kHandlerWords + 1])
-      return;
-    set_handler(b, Op::I32Load8UAddAdd);
-    insts_.pop_back();
-    insts_.back().op = Op::I32Load8UAddAdd;
-    last_op_ = Op::I32Load8UAddAdd;
+    const uint32_t b = insts_[n - len].pos;
+    set_handler(b, fused);
+    insts_.resize(n - len + 1);
+    insts_.back().op = fused;
+    last_op_ = fused;
     last_op_pos_ = b;
     prev_op_ = Op::Count;
   }
@@ -565,58 +542,40 @@ class FunctionCompiler {
   void fuse_table_lookup() {
     const size_t n = insts_.size();
     if (!live() || n < 2) return;
-    // The last one, two or three instructions become one: `len` of them starting at `b`.
-    auto fuse = [&](Op fused, size_t len) {
-      const uint32_t b = insts_[n - len].pos;
-      std::memcpy(&code_[b], &handlers_[static_cast<size_t>(fused)],
-                  kHandlerWords * sizeof(uint32_t));
-      insts_.resize(n - len + 1);
-      insts_.back().op = fused;
-      last_op_ = fused;
-      last_op_pos_ = b;
-      prev_op_ = Op::Count;
-    };
-    // Instruction n-k is `o` with `operands` words and ends where the next one starts, with
-    // no label after its start.
-    auto chain = [&](size_t k, Op o, uint32_t operands) {
-      return n >= k && insts_[n - k].op == o &&
-             insts_[n - k].pos + kHandlerWords + operands == insts_[n - k + 1].pos &&
-             (label_pc_ == UINT32_MAX || label_pc_ <= insts_[n - k].pos);
-    };
-    // A byte loaded and switched on (a type tag), maybe masked first.
     // Whether the words at these offsets from `b` all name operand-stack temporaries.
     auto temps = [&](uint32_t b, std::initializer_list<uint32_t> words) {
       for (uint32_t w : words)
         if (!temporary(code_[b + w])) return false;
       return true;
     };
-    if (chain(2, Op::I32Load8U, 3) &&
+    // A byte loaded and switched on (a type tag), maybe masked first.
+    if (chained(2, Op::I32Load8U, 3) &&
         code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3]) {
       const bool lean = temps(insts_[n - 2].pos, {2, 7});
-      fuse(lean ? Op::BrTableLoad8ULean : Op::BrTableLoad8U, 2);
+      merge_last(2, lean ? Op::BrTableLoad8ULean : Op::BrTableLoad8U);
       return;
     }
-    if (chain(3, Op::I32Load8U, 3) && chain(2, Op::I32AndImm, 4) &&
+    if (chained(3, Op::I32Load8U, 3) && chained(2, Op::I32AndImm, 4) &&
         code_[insts_[n - 3].pos + 2] == code_[insts_[n - 2].pos + 3] &&
         code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3]) {
       const bool lean = temps(insts_[n - 3].pos, {2, 7, 13});
-      fuse(lean ? Op::BrTableLoad8UAndLean : Op::BrTableLoad8UAnd, 3);
+      merge_last(3, lean ? Op::BrTableLoad8UAndLean : Op::BrTableLoad8UAnd);
       return;
     }
     // A switch on a masked field (a type tag's variant bits), its intermediates temporaries.
-    if (chain(2, Op::I32AndImm, 4) &&
+    if (chained(2, Op::I32AndImm, 4) &&
         code_[insts_[n - 2].pos + 2] == code_[insts_[n - 1].pos + 3] &&
         temps(insts_[n - 2].pos, {2, 8})) {
-      fuse(Op::BrTableAndImmLean, 2);
+      merge_last(2, Op::BrTableAndImmLean);
       return;
     }
     // A switch on a value looked up in a table, clang's sparse switch.
-    if (chain(3, Op::I32AndShlImm, 7) &&
-        (chain(2, Op::I32LoadAddImm, 6) || chain(2, Op::I32LoadAddImmLean, 6))) {
+    if (chained(3, Op::I32AndShlImm, 7) &&
+        (chained(2, Op::I32LoadAddImm, 6) || chained(2, Op::I32LoadAddImmLean, 6))) {
       const uint32_t b = insts_[n - 3].pos;
       if (code_[b + 12] == code_[b + 6] && code_[b + 20] == code_[b + 15]) {
         const bool lean = temps(b, {2, 6, 11, 15, 19});
-        fuse(lean ? Op::BrTableLookupLean : Op::BrTableLookup, 3);
+        merge_last(3, lean ? Op::BrTableLookupLean : Op::BrTableLookup);
       }
     }
   }
@@ -1174,7 +1133,9 @@ class FunctionCompiler {
             fused = Op::I32ShrUAndAddLean;
         }
         fuse_last(fused);
-        if (fused == Op::I32ShrUAndAddLean) fuse_loaded_field();
+        // A bytecode interpreter's fetch, i = *pc; ra = base + field(i): the I32Load too.
+        if (fused == Op::I32ShrUAndAddLean && previous_feeds_last(Op::I32Load, 3, 1))
+          merge_last(2, Op::I32LoadShrUAndAddLean);
         last_dst_pos_ = pc();
         code_.push_back(dst);
         code_.push_back(other);

@@ -173,8 +173,16 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
     last_dst_pos_ = pc();
     code_.push_back(dst);
     code_.push_back(offset);
-    if (last_op_ == Op::I32Load16UShlAddLean) fuse_masked_index();
-    if (last_op_ == Op::I32Load8UAdd || last_op_ == Op::I32Load8UAddLean) fuse_double_add();
+    // A hash chain's prev[i & mask], the mask a temporary (deflate's longest match): the
+    // I32And too.
+    const uint32_t operand = code_[last_op_pos_ + kHandlerWords + 1];
+    if (last_op_ == Op::I32Load16UShlAddLean && previous_feeds_last(Op::I32And, 3, 1) &&
+        temporary(operand) && operand != code_[last_op_pos_ + kHandlerWords + 5])
+      merge_last(2, Op::I32Load16UAndShlAddLean);
+    // A byte at base + i + j, base + i just computed (deflate's match[best_len]): the I32Add.
+    if ((last_op_ == Op::I32Load8UAdd || last_op_ == Op::I32Load8UAddLean) &&
+        previous_feeds_last(Op::I32Add, 3, 1))
+      merge_last(2, Op::I32Load8UAddAdd);
     return true;
   }
   op_dst(o, dst);
