@@ -102,6 +102,10 @@ constexpr uint32_t kMaxActivations = 256;
 // These loops run a handful of times; the empty asm keeps GCC from vectorising them (and
 // from versioning them for aliasing), which costs more than it saves at that length.
 #define HM_SCALAR_LOOP(i) asm("" : "+r"(i))
+// A fused instruction's write of an intermediate result: done (HM_KEEP), or left out in the
+// Lean forms, where the translator found it an operand-stack temporary (HM_DROP).
+#define HM_KEEP(x) x
+#define HM_DROP(x)
 #define HM_R_I32(w) static_cast<uint32_t>(fp[w])
 #define HM_R_I64(w) (fp[w])
 #define HM_R_F32(w) std::bit_cast<float>(static_cast<uint32_t>(fp[w]))
@@ -471,10 +475,10 @@ L_I32AndShlImm : {
 }
 // t = a & mask; branch on t (flag tests) or on t compared with b (field compares), with the
 // loop variants that check for an interrupt when taken.
-#define HM_BR_AND_IMM(name, test, target_word, check)            \
+#define HM_BR_AND_IMM(name, test, target_word, check, keep)      \
   L_##name : {                                                   \
     const uint32_t t = static_cast<uint32_t>(fp[pc[3]]) & pc[4]; \
-    fp[pc[2]] = t;                                               \
+    keep(fp[pc[2]] = t);                                         \
     if (test) {                                                  \
       check;                                                     \
       HM_JUMP(target_word);                                      \
@@ -483,54 +487,39 @@ L_I32AndShlImm : {
     }                                                            \
     NEXT();                                                      \
   }
-  HM_BR_AND_IMM(BrIfAndImm, t != 0, 6, (void)0)
-  HM_BR_AND_IMM(BrUnlessAndImm, t == 0, 6, (void)0)
-  HM_BR_AND_IMM(BrIfAndImmLoop, t != 0, 6, HM_CHECK_INTERRUPT())
-  HM_BR_AND_IMM(BrUnlessAndImmLoop, t == 0, 6, HM_CHECK_INTERRUPT())
-  HM_BR_AND_IMM(BrIfI32EqAndImm, static_cast<uint32_t>(fp[pc[6]]) == t, 7, (void)0)
-  HM_BR_AND_IMM(BrIfI32NeAndImm, static_cast<uint32_t>(fp[pc[6]]) != t, 7, (void)0)
-  HM_BR_AND_IMM(BrIfI32EqAndImmLoop, static_cast<uint32_t>(fp[pc[6]]) == t, 7, HM_CHECK_INTERRUPT())
-  HM_BR_AND_IMM(BrIfI32NeAndImmLoop, static_cast<uint32_t>(fp[pc[6]]) != t, 7, HM_CHECK_INTERRUPT())
+#define HM_EQ_B static_cast<uint32_t>(fp[pc[6]]) == t
+#define HM_NE_B static_cast<uint32_t>(fp[pc[6]]) != t
+  HM_BR_AND_IMM(BrIfAndImm, t != 0, 6, (void)0, HM_KEEP)
+  HM_BR_AND_IMM(BrUnlessAndImm, t == 0, 6, (void)0, HM_KEEP)
+  HM_BR_AND_IMM(BrIfAndImmLoop, t != 0, 6, HM_CHECK_INTERRUPT(), HM_KEEP)
+  HM_BR_AND_IMM(BrUnlessAndImmLoop, t == 0, 6, HM_CHECK_INTERRUPT(), HM_KEEP)
+  HM_BR_AND_IMM(BrIfI32EqAndImm, HM_EQ_B, 7, (void)0, HM_KEEP)
+  HM_BR_AND_IMM(BrIfI32NeAndImm, HM_NE_B, 7, (void)0, HM_KEEP)
+  HM_BR_AND_IMM(BrIfI32EqAndImmLoop, HM_EQ_B, 7, HM_CHECK_INTERRUPT(), HM_KEEP)
+  HM_BR_AND_IMM(BrIfI32NeAndImmLoop, HM_NE_B, 7, HM_CHECK_INTERRUPT(), HM_KEEP)
+  HM_BR_AND_IMM(BrIfI32EqAndImmLean, HM_EQ_B, 7, (void)0, HM_DROP)
+  HM_BR_AND_IMM(BrIfI32NeAndImmLean, HM_NE_B, 7, (void)0, HM_DROP)
+#undef HM_EQ_B
+#undef HM_NE_B
 #undef HM_BR_AND_IMM
-L_BrIfI32EqAndImmLean:
-  if (static_cast<uint32_t>(fp[pc[6]]) == (static_cast<uint32_t>(fp[pc[3]]) & pc[4])) {
-    HM_JUMP(7);
-  } else {
-    pc += 8;
+// d = load(a + offset); d2 = load(d + offset2).
+#define HM_LOAD_LOAD(name, keep)                                                   \
+  L_##name : {                                                                     \
+    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
+    HM_CHECK_BOUNDS(ea, 4);                                                        \
+    uint32_t v;                                                                    \
+    std::memcpy(&v, mem_base + ea, 4);                                             \
+    keep(fp[pc[2]] = v);                                                           \
+    ea = static_cast<uint64_t>(v) + pc[6];                                         \
+    HM_CHECK_BOUNDS(ea, 4);                                                        \
+    std::memcpy(&v, mem_base + ea, 4);                                             \
+    fp[pc[5]] = v;                                                                 \
+    pc += 7;                                                                       \
+    NEXT();                                                                        \
   }
-  NEXT();
-L_BrIfI32NeAndImmLean:
-  if (static_cast<uint32_t>(fp[pc[6]]) != (static_cast<uint32_t>(fp[pc[3]]) & pc[4])) {
-    HM_JUMP(7);
-  } else {
-    pc += 8;
-  }
-  NEXT();
-L_I32LoadLoad : {
-  uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  HM_CHECK_BOUNDS(ea, 4);
-  uint32_t v;
-  std::memcpy(&v, mem_base + ea, 4);
-  fp[pc[2]] = v;
-  ea = static_cast<uint64_t>(v) + pc[6];
-  HM_CHECK_BOUNDS(ea, 4);
-  std::memcpy(&v, mem_base + ea, 4);
-  fp[pc[5]] = v;
-  pc += 7;
-  NEXT();
-}
-L_I32LoadLoadLean : {
-  uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  HM_CHECK_BOUNDS(ea, 4);
-  uint32_t v;
-  std::memcpy(&v, mem_base + ea, 4);
-  ea = static_cast<uint64_t>(v) + pc[6];
-  HM_CHECK_BOUNDS(ea, 4);
-  std::memcpy(&v, mem_base + ea, 4);
-  fp[pc[5]] = v;
-  pc += 7;
-  NEXT();
-}
+  HM_LOAD_LOAD(I32LoadLoad, HM_KEEP)
+  HM_LOAD_LOAD(I32LoadLoadLean, HM_DROP)
+#undef HM_LOAD_LOAD
 L_I32ShlAddLean:
   fp[pc[6]] = static_cast<uint32_t>((static_cast<uint32_t>(fp[pc[3]]) << (pc[4] & 31)) + fp[pc[7]]);
   pc += 8;
@@ -835,8 +824,6 @@ L_Return:
 
   // sum = a + b (or a + imm), written back (not in the Lean forms); then the load at
   // sum + offset.
-#define HM_KEEP(x) x
-#define HM_DROP(x)
 #define HM_LOAD_ADD(name, T, Out, lean, keep)                            \
   L_##name##Add##lean : {                                                \
     const uint32_t sum = static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]]);   \
@@ -878,8 +865,6 @@ L_Return:
   HM_LOADS(HM_LOAD_ADD_FORMS)
 #undef HM_LOAD_ADD_FORMS
 #undef HM_LOAD_ADD
-#undef HM_KEEP
-#undef HM_DROP
 
 #define HM_STORE(name, T)                                                          \
   L_##name : {                                                                     \
