@@ -125,7 +125,15 @@ class Reader {
   // decodes without per-byte bounds checks; anything else (an error) takes the byte loop,
   // which reports it.
   template <unsigned kBits>
-  [[gnu::noinline]] uint64_t leb_unsigned() {
+  uint64_t leb_unsigned() {
+    return leb_unrolled<kBits, false>();
+  }
+  template <unsigned kBits>
+  int64_t leb_signed() {
+    return static_cast<int64_t>(leb_unrolled<kBits, true>());
+  }
+  template <unsigned kBits, bool kSigned>
+  [[gnu::noinline]] uint64_t leb_unrolled() {
     constexpr unsigned kMaxBytes = (kBits + 6) / 7;
     if (pos_ + kMaxBytes <= end_) [[likely]] {
       const uint8_t* p = data_ + pos_;
@@ -134,41 +142,30 @@ class Reader {
       for (unsigned k = 0; k < kMaxBytes; ++k) {
         const uint8_t b = p[k];
         if (k == kMaxBytes - 1) {
-          // No continuation bit, and the bits beyond kBits zero.
-          if (b >> (kBits - 7 * k)) break;
+          if constexpr (kSigned) {
+            // No continuation bit, and the bits beyond kBits all equal the sign bit.
+            const int sign_and_unused = static_cast<int8_t>(b << 1) >> (kBits - 7 * k);
+            if ((b & 0x80) || (sign_and_unused != 0 && sign_and_unused != -1)) break;
+          } else {
+            // No continuation bit, and the bits beyond kBits zero.
+            if (b >> (kBits - 7 * k)) break;
+          }
         }
         result |= static_cast<uint64_t>(b & 0x7f) << (7 * k);
         if (!(b & 0x80)) {
           pos_ += k + 1;
+          if constexpr (kSigned) {
+            if (7 * (k + 1) < 64 && (b & 0x40)) result |= ~uint64_t{0} << (7 * (k + 1) % 64);
+          }
           return result;
         }
       }
     }
-    return leb_unsigned_bytes(kBits);
-  }
-  template <unsigned kBits>
-  [[gnu::noinline]] int64_t leb_signed() {
-    constexpr unsigned kMaxBytes = (kBits + 6) / 7;
-    if (pos_ + kMaxBytes <= end_) [[likely]] {
-      const uint8_t* p = data_ + pos_;
-      uint64_t result = 0;
-#pragma GCC unroll 10
-      for (unsigned k = 0; k < kMaxBytes; ++k) {
-        const uint8_t b = p[k];
-        if (k == kMaxBytes - 1) {
-          // No continuation bit, and the bits beyond kBits all equal the sign bit.
-          const int sign_and_unused = static_cast<int8_t>(b << 1) >> (kBits - 7 * k);
-          if ((b & 0x80) || (sign_and_unused != 0 && sign_and_unused != -1)) break;
-        }
-        result |= static_cast<uint64_t>(b & 0x7f) << (7 * k);
-        if (!(b & 0x80)) {
-          pos_ += k + 1;
-          if (7 * (k + 1) < 64 && (b & 0x40)) result |= ~uint64_t{0} << (7 * (k + 1) % 64);
-          return static_cast<int64_t>(result);
-        }
-      }
+    if constexpr (kSigned) {
+      return static_cast<uint64_t>(leb_signed_bytes(kBits));
+    } else {
+      return leb_unsigned_bytes(kBits);
     }
-    return leb_signed_bytes(kBits);
   }
 
   [[gnu::noinline]] uint64_t leb_unsigned_bytes(unsigned bits) {
