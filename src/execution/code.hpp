@@ -17,14 +17,13 @@ namespace hailmary::detail {
 // are operand words (-1: variable).
 #define HM_CONTROL_OPS(X)                                                                         \
   X(Unreachable, 0) /* */                                                                         \
-  X(LoopHeader, 0)  /* (checks for an interrupt) */                                               \
   X(LazyCompile, 0) /* the whole body of a function not translated yet (see FuncInst) */          \
   X(ZeroLocals, 2)  /* begin, end: slots [begin, end) = 0, first in a body that needs it */       \
   X(Br, 1)          /* target */                                                                  \
   X(BrIf, 2)        /* cond, target */                                                            \
   X(BrUnless, 2)    /* cond, target */                                                            \
-  X(BrLoop, 1)      /* target: Br/BrIf/BrUnless to a loop (skip its LoopHeader and */             \
-  X(BrIfLoop, 2)    /* check for an interrupt themselves when taken) */                           \
+  X(BrLoop, 1)      /* target: Br/BrIf/BrUnless back to a loop (they check for an */              \
+  X(BrIfLoop, 2)    /* interrupt when taken: loops have no header instruction) */                 \
   X(BrUnlessLoop, 2)                                                                              \
   X(BrTable, -1)          /* index, count, target*count, default */                               \
   X(BrTableAddImm, -2)    /* sum, a, imm lo, imm hi, count, targets: index = sum = a+imm */       \
@@ -98,10 +97,12 @@ namespace hailmary::detail {
   X(BrIfI32NeAndImmLean, 6)                                                                       \
   X(BrIfI32EqAndImmLoop, 6)                                                                       \
   X(BrIfI32NeAndImmLoop, 6)                                                                       \
-  X(Return, 0)       /* */                                                                        \
-  X(ReturnFrom, 1)   /* src: the single result is copied to slot 0 first */                       \
-  X(Call, 2)         /* func index, arg base */                                                   \
-  X(CallDefined, 2)  /* the same, for a function defined in this module (same instance) */        \
+  X(Return, 0)      /* */                                                                         \
+  X(ReturnFrom, 1)  /* src: the single result is copied to slot 0 first */                        \
+  X(Call, 2)        /* func index, arg base */                                                    \
+  X(CallDefined, 2) /* the same, for a function defined in this module (same instance) */         \
+  /* an I32AddImm (an argument) then a CallDefined, operands as they were */                      \
+  X(I32AddImmCallDefined, 6)                                                                      \
   X(CallIndirect, 4) /* type index, table, arg base, index slot */                                \
   X(Select, 4)       /* dst, a, b, cond */                                                        \
   X(Const32, 2)      /* dst, value */                                                             \

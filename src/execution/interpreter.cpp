@@ -275,10 +275,6 @@ L_ZeroLocals:
   }
   pc += 4;
   NEXT();
-L_LoopHeader:
-  if (s.interrupt_requested.load(std::memory_order_relaxed)) TRAP(TrapKind::Interrupted);
-  pc += 2;
-  NEXT();
 
 L_Br:
   HM_JUMP(2);
@@ -710,6 +706,9 @@ L_GlobalSet:
     fp = callee_fp;                                                     \
   } while (0)
 
+L_I32AddImmCallDefined:
+  fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
+  pc += 4;  // on into CallDefined, whose operands follow
 L_CallDefined : {
   // Same module, same instance: no memory to reload, never a host function.
   callee = inst->funcs[pc[2]];

@@ -190,8 +190,31 @@ inline Op swapped_compare(Op cmp) {
   }
 }
 
-/// The variant of a branch op for a backward branch to a loop (which skips the loop's
-/// LoopHeader and checks for an interrupt itself), or Op::Count.
+/// Whether `x op 0` is x.
+inline bool zero_is_identity(Op op) {
+  switch (op) {
+    case Op::I32Add:
+    case Op::I32Sub:
+    case Op::I32Or:
+    case Op::I32Xor:
+    case Op::I32Shl:
+    case Op::I32ShrU:
+    case Op::I32ShrS:
+    case Op::I64Add:
+    case Op::I64Sub:
+    case Op::I64Or:
+    case Op::I64Xor:
+    case Op::I64Shl:
+    case Op::I64ShrU:
+    case Op::I64ShrS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// The variant of a branch op for a backward branch to a loop (which checks for an interrupt
+/// when taken), or Op::Count.
 inline Op loop_variant(Op op) {
   switch (op) {
     case Op::Br:
@@ -920,14 +943,16 @@ class FunctionCompiler {
   void target_word(Ctrl& target) {
     if (!live()) return;
     if (target.kind == CtrlKind::Loop) {
-      // The branch just emitted (last_op_) jumps past the LoopHeader and checks itself.
+      // The branch just emitted (last_op_) checks for an interrupt itself, or goes through a
+      // stub that does.
       const Op looped = loop_variant(last_op_);
       if (looped != Op::Count && pc() > last_op_pos_) {
         set_handler(last_op_pos_, looped);
         last_op_ = looped;
-        code_.push_back(rel(target.loop_pc + kHandlerWords, pc()));
-      } else {
         code_.push_back(rel(target.loop_pc, pc()));
+      } else {
+        loop_stubs_.push_back({pc(), target.loop_pc});
+        code_.push_back(0);
       }
     } else {
       target.fixups.push_back(pc());
@@ -1079,6 +1104,11 @@ class FunctionCompiler {
     size_t b_index = stack_.size();
     Operand a = pop(in);
     Op with_imm = imm_form(o);
+    if (kEmit && b.is_const() && b.imm == 0 && zero_is_identity(o)) {
+      // x + 0, x | 0, x << 0, ...: the result is x, wherever it is (a local stays deferred).
+      stack_.push_back(a);
+      return true;
+    }
     if (b.is_const() && with_imm != Op::Count) {
       uint32_t dst = push(out);
       if (o == Op::I32Shl && last_is(Op::I32AndImm, 4, a.slot)) {
@@ -1238,6 +1268,7 @@ class FunctionCompiler {
   bool begin_block(CtrlKind kind, uint32_t cond_slot, const PendingCompare& cmp = {});
   bool end_block();
   bool call(uint32_t func_index);
+  void emit_loop_stubs();
   void duplicate_short_tails();
 
   const ModuleData& m_;
@@ -1256,6 +1287,11 @@ class FunctionCompiler {
     Op op;
   };
   std::vector<Inst> insts_;  // every instruction emitted, in order (Compile mode)
+  struct LoopStub {
+    uint32_t word;     // a branch's target word, to point at the stub
+    uint32_t loop_pc;  // where the stub goes after its check
+  };
+  std::vector<LoopStub> loop_stubs_;
   uint32_t max_height_ = 0;
   uint32_t last_dst_pos_ = UINT32_MAX;  // code index of the dst word of the last result op
   Op last_op_ = Op::Count;              // the last instruction emitted, and where

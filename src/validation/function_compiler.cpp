@@ -56,10 +56,11 @@ bool FunctionCompiler<kMode>::begin_block(CtrlKind kind, uint32_t cond_slot,
   c.height = static_cast<uint32_t>(stack_.size() - np);
   c.base = c.height;
   if (kind == CtrlKind::Loop) {
-    // Every iteration passes the header, so an endless loop can still be interrupted.
+    // No header instruction: every branch back here checks for an interrupt itself (a loop
+    // form, or a stub at the end of the body), so entering a loop costs nothing.
     c.loop_pc = pc();
-    op(Op::LoopHeader);
-    bind_label();  // backward branches land after the header
+    bind_label();
+    last_op_ = prev_op_ = Op::Count;
   }
   if (kind == CtrlKind::If) {
     emit_cond_branch(cmp, cond_slot, false);
@@ -136,7 +137,13 @@ bool FunctionCompiler<kMode>::call(uint32_t func_index) {
   stack_.resize(stack_.size() - n);
   push_types(ft.results);
   note_height(stack_.size() + 1);
-  op(func_index < m_.imported_funcs ? Op::Call : Op::CallDefined);
+  if (func_index >= m_.imported_funcs && pc() >= 4 && last_is(Op::I32AddImm, 4, code_[pc() - 4])) {
+    // An argument just computed as a + imm (fib(n - 1)): one instruction.
+    fuse_last(Op::I32AddImmCallDefined);
+    last_dst_pos_ = UINT32_MAX;  // the call's result is not in that word
+  } else {
+    op(func_index < m_.imported_funcs ? Op::Call : Op::CallDefined);
+  }
   word(func_index);
   word(arg_base);
   return true;
@@ -359,7 +366,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
           Ctrl& t = ctrls_[ctrls_.size() - 1 - depths[k]];
           if (t.kind != CtrlKind::Func && !needs_copy(t.base, arity)) {
             if (t.kind == CtrlKind::Loop) {
-              code_[table + k] = rel(t.loop_pc, table + k);
+              loop_stubs_.push_back({table + k, t.loop_pc});
             } else {
               t.fixups.push_back(table + k);
             }
@@ -505,6 +512,7 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   if (!r_.ok()) return r_.take_error();
   if (error_) return std::move(*error_);
   if constexpr (kMode == BodyMode::Validate) return std::unique_ptr<CompiledFunc>();
+  emit_loop_stubs();
   duplicate_short_tails();
 
   auto f = std::make_unique<CompiledFunc>();
@@ -526,6 +534,20 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   f->frame_slots = local_slots_ + max_height_ + 1;
   if (f->frame_slots < f->result_count) f->frame_slots = f->result_count;
   return f;
+}
+
+// The back edges that cannot check for an interrupt themselves (a br_table, a branch without
+// a loop form) jump to a BrLoop after the body, which checks and goes on to the loop.
+template <BodyMode kMode>
+void FunctionCompiler<kMode>::emit_loop_stubs() {
+  for (const LoopStub& stub : loop_stubs_) {
+    const uint32_t at = pc();
+    insts_.push_back({at, Op::BrLoop});
+    code_.resize(at + kHandlerWords);
+    set_handler(at, Op::BrLoop);
+    code_.push_back(rel(stub.loop_pc, pc()));
+    code_[stub.word] = rel(at, stub.word);
+  }
 }
 
 namespace {

@@ -189,6 +189,12 @@ TEST_F(InterruptTest, StopsAnInterpretersDispatchLoop) {
   EXPECT_TRUE(returns(call(instance_, "add", {i32(2), i32(3)}), {i32(5)}));
 }
 
+TEST_F(InterruptTest, StopsLoopsWhoseBackEdgesHaveNoLoopForm) {
+  EXPECT_GE(run_until_interrupted("spin_table"), 40ms);
+  EXPECT_GE(run_until_interrupted("spin_flag"), 40ms);
+  EXPECT_TRUE(returns(call(instance_, "add", {i32(2), i32(3)}), {i32(5)}));
+}
+
 TEST_F(InterruptTest, RequestedBeforeTheCallStopsTheNextGuestOnce) {
   store_.interrupt();
   auto start = Clock::now();

@@ -258,6 +258,9 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   for (auto [x, want] : kept)
     EXPECT_TRUE(returns(call(*instance, "switch_lookup_kept", {i32(x)}), {i32(want)})) << x;
   EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(0)}), {i32(202)}));
+  EXPECT_TRUE(returns(call(*instance, "fib", {i32(1)}), {i32(1)}));
+  EXPECT_TRUE(returns(call(*instance, "fib", {i32(20)}), {i32(6765)}));
+  EXPECT_TRUE(returns(call(*instance, "call_then_set", {i32(4)}), {i32(15)}));
   EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(2)}), {i32(101)}));
   EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(3)}), {i32(6903)}));
   EXPECT_TRUE(

@@ -349,6 +349,20 @@
   (func (export "rotate3") (param i32 i32 i32) (result i32 i32 i32)
     (block (result i32 i32 i32) (local.get 1) (local.get 2) (local.get 0)))
 
+  ;; A call whose argument was just computed as a + imm (I32AddImmCallDefined), and x + 0,
+  ;; which emits nothing: fib(n) = fib(n - 1) + fib(n - 2), with fib(n) = n + 0 for n < 2.
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $n) (i32.const 2))
+      (then (i32.add (local.get $n) (i32.const 0)))
+      (else (i32.add (call $fib (i32.add (local.get $n) (i32.const -1)))
+                     (call $fib (i32.add (local.get $n) (i32.const -2)))))))
+
+  ;; The fused call's result set to a local: the local gets the result, not the argument.
+  (func $triple (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "call_then_set") (param $x i32) (result i32) (local $r i32)
+    (local.set $r (call $triple (i32.add (local.get $x) (i32.const 1))))
+    (local.get $r))
+
   ;; Wraps and reinterprets: the low half must come out clean through every consumer.
   (func (export "wrap_add") (param $x i64) (result i32)
     (i32.add (i32.wrap_i64 (local.get $x)) (i32.const 1)))

@@ -24,4 +24,15 @@
           (br $fetch))
         (local.set $x (i32.add (local.get $x) (i32.const 3)))
         (br $fetch))))
+;; Back edges with no loop form of their own (a br_table straight to the loop, a branch
+  ;; fused with a constant store): they go through a stub that checks for an interrupt.
+  (func $spin_table (export "spin_table") (local $x i32)
+    (loop $again
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br_table $again $again (i32.and (local.get $x) (i32.const 1)))))
+  (func $spin_flag (export "spin_flag") (local $flag i32) (local $go i32)
+    (local.set $go (i32.const 1))
+    (loop $again
+      (local.set $flag (i32.const 0))
+      (br_if $again (local.get $go))))
   (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
