@@ -28,14 +28,20 @@ struct InstanceData;
 /// `slots` as Func::call_raw does and returns false on failure, leaving the error in the
 /// store for take_call_error.
 bool invoke_raw(FuncInst* f, uint64_t* slots) noexcept;
+/// invoke_raw for a function known to be wasm (value_stack_of(f) is not null).
+bool invoke_wasm_raw(FuncInst* f, uint64_t* slots) noexcept;
 [[gnu::cold]] Error take_call_error(FuncInst* f);
+/// Slots past a value stack's `end` that are always mapped, so that a call of up to this
+/// many slots may put them at `top` without checking for room (top never passes end).
+inline constexpr size_t kValueStackRedZone = 64;
 /// A store's value stack as a raw call sees it: a call made now puts its frame at `top`.
 struct ValueStack {
   uint64_t* end = nullptr;
   uint64_t* top = nullptr;
 };
-/// The value stack a call of `f` runs on, or null when `f` is a host function. A raw call of
-/// a wasm function that finds room for its n slots at `top` can keep its arguments and
+/// The value stack a call of `f` runs on, or null when `f` is a host function (or the store
+/// has no stack). A raw call of a wasm function that finds room for its n slots at `top`
+/// (always, for n <= kValueStackRedZone) can keep its arguments and
 /// results there, at the bottom of the frame the call runs in, and the interpreter then
 /// copies neither (Func::call_raw with slots == top).
 const ValueStack* value_stack_of(FuncInst* f) noexcept;

@@ -1143,4 +1143,8 @@ bool invoke_raw(FuncInst* func, uint64_t* slots) noexcept {
   return invoke(*func->store, func, slots);
 }
 
+bool invoke_wasm_raw(FuncInst* func, uint64_t* slots) noexcept {
+  return execute(func->store, func, slots, nullptr);
+}
+
 }  // namespace hailmary::detail

@@ -90,7 +90,7 @@ Error detail::take_call_error(FuncInst* f) {
   return take_pending(*f->store);
 }
 const detail::ValueStack* detail::value_stack_of(FuncInst* f) noexcept {
-  return f->code ? &f->store->value_stack : nullptr;
+  return f->code && f->store->stack_base ? &f->store->value_stack : nullptr;
 }
 
 Result<void> Func::call(std::span<const Value> args, std::span<Value> results) const {

@@ -87,11 +87,12 @@ int64_t TableInst::grow(uint64_t delta, uint64_t init) noexcept {
 StoreData::StoreData(const Engine& e) : engine(e) {
   const EngineConfig& c = engine.config();
   stack_bytes = std::max<size_t>(c.value_stack_slots, 1024) * sizeof(uint64_t);
+  stack_bytes += kValueStackRedZone * sizeof(uint64_t);
   void* p = mmap(nullptr, stack_bytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p != MAP_FAILED) {
     stack_base = static_cast<uint64_t*>(p);
-    value_stack.end = stack_base + stack_bytes / sizeof(uint64_t);
+    value_stack.end = stack_base + stack_bytes / sizeof(uint64_t) - kValueStackRedZone;
   } else {
     stack_bytes = 0;  // every call then traps with "call stack exhausted"
   }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "hailmary/ffi.hpp"
 #include "hailmary/hailmary.hpp"
 #include "wat/runtime_test_util.hpp"
 
@@ -100,6 +101,49 @@ TEST(EngineConfig, SmallValueStackTrapsInsteadOfCrashing) {
   EXPECT_TRUE(traps(call(*instance, "depth", {i32(15000)}), TrapKind::CallStackExhausted));
   EXPECT_TRUE(returns(call(*instance, "wide_depth", {i32(5)}), {i32(5)}));
   EXPECT_TRUE(returns(call(*instance, "depth", {i32(10)}), {i32(10)}));
+}
+
+// A typed call made by a host function that wasm called with the value stack almost full:
+// its arguments go at the stack's top (into the red zone past `end` when that is where the
+// top is), and the call either runs or traps; the stack below is untouched.
+TEST(EngineConfig, TypedCallsFromANearlyFullStack) {
+  int ran = 0, exhausted = 0;
+  // Stacks of every size over one frame's width: some leave the host call no room at all.
+  for (size_t extra = 0; extra < 72; ++extra) {
+    EngineConfig config;
+    config.value_stack_slots = 2048 + extra;
+    Engine engine(config);
+    Store store(engine);
+    Linker linker(store);
+    Instance instance;
+    hailmary::ffi::define(linker, "env", "bottom", [&] {
+      auto add = hailmary::ffi::typed<int32_t(int32_t, int32_t)>(instance, "add");
+      ASSERT_TRUE(add.ok()) << add.error();
+      auto r = (*add)(40, 2);
+      if (r) {
+        EXPECT_EQ(*r, 42);
+        ++ran;
+      } else {
+        EXPECT_EQ(r.error().trap_kind(), TrapKind::CallStackExhausted) << r.error();
+        ++exhausted;
+      }
+    });
+    HM_LOAD_MODULE(module, engine, "reentry");
+    auto made = linker.instantiate(module);
+    ASSERT_TRUE(made.ok()) << made.error();
+    instance = *made;
+    for (int32_t n = 0;; ++n) {
+      auto r = call(instance, "wide_then_host", {i32(n)});
+      if (!r) {
+        EXPECT_TRUE(traps(r, TrapKind::CallStackExhausted)) << n;
+        break;
+      }
+      EXPECT_TRUE(returns(r, {i32(n)})) << n;
+    }
+    EXPECT_TRUE(returns(call(instance, "wide_then_host", {i32(3)}), {i32(3)}));
+  }
+  EXPECT_GT(ran, 0);
+  EXPECT_GT(exhausted, 0);
 }
 
 // ---- Store::interrupt() ----

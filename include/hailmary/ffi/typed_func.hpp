@@ -104,13 +104,18 @@ class TypedFunc<R(A...)> {
     uint64_t slots_here[S::slot_count];
     if constexpr (!kNeedsGuest) {
       // Scalars go straight into the callee's frame (results come back there too).
+      // A wasm function's arguments go at its stack's top, where its frame will start.
       uint64_t* slots = slots_here;
-      if (stack_ && stack_->end - stack_->top >= static_cast<ptrdiff_t>(S::slot_count))
-        slots = stack_->top;
+      const bool in_place =
+          stack_ && (S::slot_count <= hailmary::detail::kValueStackRedZone ||
+                     stack_->end - stack_->top >= static_cast<ptrdiff_t>(S::slot_count));
+      if (in_place) slots = stack_->top;
       size_t off = 0;
       ((slots[off] = detail::to_slot(args), off += 1), ...);
       if (ctx_) ++*ctx_->epoch;
-      if (auto r = func_.call_raw(slots); !r) return std::move(r).error();
+      if (!(in_place ? hailmary::detail::invoke_wasm_raw(func_.inst(), slots)
+                     : hailmary::detail::invoke_raw(func_.inst(), slots))) [[unlikely]]
+        return hailmary::detail::take_call_error(func_.inst());
       return lift(slots, 0);
     } else {
       uint64_t* slots = slots_here;
