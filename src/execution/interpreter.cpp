@@ -710,13 +710,18 @@ L_I32AddImmCallDefined:
   fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
   pc += 4;  // on into CallDefined, whose operands follow
 L_CallDefined : {
-  // Same module, same instance: no memory to reload, never a host function.
-  callee = inst->funcs[pc[2]];
+  // Same module, same instance: no memory to reload, never a host function; the entry comes
+  // from the instance's table (one load less on the way to the callee's first instruction).
+  const InstanceData::CallTarget& target = inst->call_targets[pc[2]];
+  callee = target.func;
   callee_fp = fp + pc[3];
   pc += 4;
-  const CompiledFunc* cf = callee->code;
-  HM_ENTER_WASM(cf);
-  pc = cf->code.data();
+  if (frame >= s.call_limit.load(std::memory_order_relaxed) ||
+      callee_fp + target.frame_slots > s.value_stack.end) [[unlikely]]
+    goto call_refused;
+  *frame++ = CallFrame{pc, fp, inst, callee};
+  fp = callee_fp;
+  pc = target.entry;
   NEXT();
 }
 

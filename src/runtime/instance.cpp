@@ -114,6 +114,7 @@ Result<Instance> Linker::instantiate(const Module& module) const {
         break;
     }
   }
+  inst.call_targets.resize(m.imported_funcs + m.bodies.size());
   for (uint32_t i = 0; i < m.bodies.size(); ++i) {
     auto f = std::make_unique<FuncInst>();
     uint32_t type_index = m.func_types[m.imported_funcs + i];
@@ -121,8 +122,8 @@ Result<Instance> Linker::instantiate(const Module& module) const {
     f->type = &s.engine.data().type_of(f->type_id);
     f->store = &s;
     f->instance = &inst;
-    f->code = m.code->current(i);  // translated, or a placeholder until the first call
     f->func_index = m.imported_funcs + i;
+    inst.set_code(f.get(), m.code->current(i));  // translated, or a placeholder until called
     inst.funcs.push_back(f.get());
     s.funcs.push_back(std::move(f));
   }

@@ -48,7 +48,7 @@ const CompiledFunc* translate_lazily(StoreData& store, FuncInst* f) noexcept {
       store.pending_error = std::move(e);
       return nullptr;
     }
-    f->code = *code;
+    f->instance->set_code(f, *code);
     return *code;
   } catch (const std::bad_alloc&) {
     store.pending_error = Error(ErrorKind::Instantiate, "out of memory translating function " +

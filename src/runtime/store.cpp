@@ -84,6 +84,11 @@ int64_t TableInst::grow(uint64_t delta, uint64_t init) noexcept {
   return static_cast<int64_t>(old);
 }
 
+void InstanceData::set_code(FuncInst* f, const CompiledFunc* code) {
+  f->code = code;
+  call_targets[f->func_index] = {code->code.data(), code->frame_slots, f};
+}
+
 StoreData::StoreData(const Engine& e) : engine(e) {
   const EngineConfig& c = engine.config();
   stack_bytes = std::max<size_t>(c.value_stack_slots, 1024) * sizeof(uint64_t);

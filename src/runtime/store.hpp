@@ -91,6 +91,16 @@ struct InstanceData {
   const ModuleData* mod = nullptr;
   StoreData* store = nullptr;
   std::vector<FuncInst*> funcs;
+  /// For each function defined here (by function index; imports unused): where a call of it
+  /// starts, so that a call from this instance's code loads its entry in one step instead of
+  /// through FuncInst and CompiledFunc. Kept equal to funcs[i]->code (set_code).
+  struct CallTarget {
+    const uint32_t* entry = nullptr;
+    uint32_t frame_slots = 0;
+    FuncInst* func = nullptr;
+  };
+  std::vector<CallTarget> call_targets;
+  void set_code(FuncInst* f, const CompiledFunc* code);
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
