@@ -61,6 +61,11 @@ namespace hailmary::detail {
   X(I32RotlXorLean, 6)                                                                            \
   X(I32ShrUXor, 6) /* t, a, k lo, hi, dst, b: t = a >> k; dst = t ^ b */                          \
   X(I32ShrUXorLean, 6)                                                                            \
+  /* An I32RotlImm (d, x, k) and an I32RotlXorLean on d (14 words); the same then a */            \
+  /* further I32RotlXorLean or I32ShrUXorLean on that (22 words): SHA-2's sigmas */               \
+  X(I32Rotl2Xor, 12)                                                                              \
+  X(I32Rotl3Xor, 20)                                                                              \
+  X(I32Rotl2XorShrUXor, 20)                                                                       \
   X(BrIfAddImmNe, 6)    /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */              \
   X(BrIfAddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target: branch if t != c */                  \
   X(BrIfAddImmNeLoop, 6)                                                                          \

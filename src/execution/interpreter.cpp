@@ -529,6 +529,27 @@ L_I32ShrUXorLean:
   fp[pc[6]] = (static_cast<uint32_t>(fp[pc[3]]) >> (pc[4] & 31)) ^ static_cast<uint32_t>(fp[pc[7]]);
   pc += 8;
   NEXT();
+  // Words: 2-5 the I32RotlImm (d, x, k), 8-13 an I32RotlXorLean on d, and for the triples
+  // 16-21 the last rotate or shift xor-ed with the second's result.
+#define HM_ROTATIONS(name, third)                                                                  \
+  L_##name : {                                                                                     \
+    const uint32_t v1 = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31)); \
+    fp[pc[2]] = v1;                                                                                \
+    const uint32_t v2 =                                                                            \
+        std::rotl(static_cast<uint32_t>(fp[pc[9]]), static_cast<int>(pc[10] & 31)) ^ v1;           \
+    fp[pc[12]] = v2;                                                                               \
+    third;                                                                                         \
+    NEXT();                                                                                        \
+  }
+  HM_ROTATIONS(I32Rotl2Xor, pc += 14)
+  HM_ROTATIONS(
+      I32Rotl3Xor,
+      fp[pc[20]] = std::rotl(static_cast<uint32_t>(fp[pc[17]]), static_cast<int>(pc[18] & 31)) ^ v2;
+      pc += 22)
+  HM_ROTATIONS(I32Rotl2XorShrUXor,
+               fp[pc[20]] = (static_cast<uint32_t>(fp[pc[17]]) >> (pc[18] & 31)) ^ v2;
+               pc += 22)
+#undef HM_ROTATIONS
 L_I32RotlXor : {
   const uint32_t t = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31));
   fp[pc[2]] = t;

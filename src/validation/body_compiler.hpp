@@ -1169,6 +1169,7 @@ class FunctionCompiler {
         last_dst_pos_ = pc();
         code_.push_back(dst);
         code_.push_back(other);
+        if (fused == Op::I32RotlXorLean || fused == Op::I32ShrUXorLean) merge_rotations(other);
         return true;
       }
     }
@@ -1176,6 +1177,18 @@ class FunctionCompiler {
     word(a.slot);
     word(b.slot);
     return true;
+  }
+  // Rotations of one value xor-ed together (SHA-2's sigmas: rotr ^ rotr ^ rotr or shr), each
+  // step xor-ing the one before, whose result is `b`: one instruction for up to three.
+  void merge_rotations(uint32_t b) {
+    const size_t n = insts_.size();
+    if (n < 2) return;
+    const uint32_t before = insts_[n - 2].pos + kHandlerWords;  // its operand words
+    if (last_op_ == Op::I32RotlXorLean && chained(2, Op::I32RotlImm, 4) && code_[before] == b) {
+      merge_last(2, Op::I32Rotl2Xor);
+    } else if (chained(2, Op::I32Rotl2Xor, 12) && code_[before + 10] == b) {
+      merge_last(2, last_op_ == Op::I32RotlXorLean ? Op::I32Rotl3Xor : Op::I32Rotl2XorShrUXor);
+    }
   }
   // A load (0x28..0x35) or a store (0x36..0x3E).
   bool memory_access(uint8_t opcode) {

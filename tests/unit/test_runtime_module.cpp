@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <bit>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -261,6 +262,14 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "fib", {i32(1)}), {i32(1)}));
   EXPECT_TRUE(returns(call(*instance, "fib", {i32(20)}), {i32(6765)}));
   EXPECT_TRUE(returns(call(*instance, "call_then_set", {i32(4)}), {i32(15)}));
+  for (uint32_t x : {0x00000001u, 0x6a09e667u, 0xdeadbeefu, 0x80000000u}) {
+    auto u = [](uint32_t v) { return Value::i32(static_cast<int32_t>(v)); };
+    EXPECT_TRUE(returns(call(*instance, "rot2", {u(x)}), {u(std::rotl(x, 5) ^ std::rotl(x, 9))}));
+    EXPECT_TRUE(returns(call(*instance, "big_sigma", {u(x)}),
+                        {u(std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(x, 10))}));
+    EXPECT_TRUE(returns(call(*instance, "small_sigma", {u(x)}),
+                        {u(std::rotl(x, 25) ^ std::rotl(x, 14) ^ (x >> 3))}));
+  }
   EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(2)}), {i32(101)}));
   EXPECT_TRUE(returns(call(*instance, "switch_byte_kept", {i32(3)}), {i32(6903)}));
   EXPECT_TRUE(

@@ -363,6 +363,16 @@
     (local.set $r (call $triple (i32.add (local.get $x) (i32.const 1))))
     (local.get $r))
 
+  ;; Rotations of one value xor-ed together (I32Rotl2Xor, I32Rotl3Xor, I32Rotl2XorShrUXor).
+  (func (export "rot2") (param $x i32) (result i32)
+    (i32.xor (i32.rotl (local.get $x) (i32.const 5)) (i32.rotl (local.get $x) (i32.const 9))))
+  (func (export "big_sigma") (param $x i32) (result i32)
+    (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $x) (i32.const 19)))
+             (i32.rotl (local.get $x) (i32.const 10))))
+  (func (export "small_sigma") (param $x i32) (result i32)
+    (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14)))
+             (i32.shr_u (local.get $x) (i32.const 3))))
+
   ;; Wraps and reinterprets: the low half must come out clean through every consumer.
   (func (export "wrap_add") (param $x i64) (result i32)
     (i32.add (i32.wrap_i64 (local.get $x)) (i32.const 1)))
