@@ -183,6 +183,25 @@ namespace hailmary::detail {
   X(I64Load16U, uint16_t, uint64_t) \
   X(I64Load32S, int32_t, int64_t) X(I64Load32U, uint32_t, uint64_t)
 
+// Two i32 operators where the second takes the first's result, an operand-stack temporary
+// that is not written: t = a <First> b; dst = t <Second> c (t first for the operators that do
+// not commute). Words: t, a, b, dst, c. X(First, Second).
+#define HM_I32_PAIR_FIRSTS(X, Second) \
+  X(Add, Second)                      \
+  X(Sub, Second)                      \
+  X(Mul, Second)                      \
+  X(And, Second)                      \
+  X(Or, Second)                       \
+  X(Xor, Second)                      \
+  X(Shl, Second)                      \
+  X(ShrU, Second)
+#define HM_I32_PAIRS(X)      \
+  HM_I32_PAIR_FIRSTS(X, Add) \
+  HM_I32_PAIR_FIRSTS(X, Sub) \
+  HM_I32_PAIR_FIRSTS(X, And) \
+  HM_I32_PAIR_FIRSTS(X, Or)  \
+  HM_I32_PAIR_FIRSTS(X, Xor)
+
 enum class Op : uint16_t {
 #define HM_X(name, n) name,
   HM_CONTROL_OPS(HM_X)
@@ -221,7 +240,10 @@ enum class Op : uint16_t {
 #define HM_X(T, name) BrIf##T##name##Add, BrIf##T##name##AddLoop,
                       HM_FUSED_CMPS(HM_X)
 #undef HM_X
-                          Count
+#define HM_X(First, Second) I32##First##Then##Second,
+                          HM_I32_PAIRS(HM_X)
+#undef HM_X
+                              Count
 };
 
 struct CompiledFunc {

@@ -39,6 +39,9 @@ const OpInfo kOps[] = {
 #define HM_X(T, name) {"BrIf" #T #name "Add", 5}, {"BrIf" #T #name "AddLoop", 5},
                         HM_FUSED_CMPS(HM_X)
 #undef HM_X
+#define HM_X(First, Second) {"I32" #First "Then" #Second, 5},
+                            HM_I32_PAIRS(HM_X)
+#undef HM_X
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 

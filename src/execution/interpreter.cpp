@@ -174,6 +174,9 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #define HM_X(T, name) &&L_BrIf##T##name##Add, &&L_BrIf##T##name##AddLoop,
                             HM_FUSED_CMPS(HM_X)
 #undef HM_X
+#define HM_X(First, Second) &&L_I32##First##Then##Second,
+                                HM_I32_PAIRS(HM_X)
+#undef HM_X
     };
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
@@ -1123,6 +1126,15 @@ L_RefFunc:
   }                                                                                   \
   NEXT();
   HM_FUSED_CMPS(HM_X)
+#undef HM_X
+
+#define HM_X(First, Second)                                                                 \
+  L_I32##First##Then##Second                                                                \
+      : HM_W_I32(pc[5], num::I32##Second(num::I32##First(HM_R_I32(pc[3]), HM_R_I32(pc[4])), \
+                                         HM_R_I32(pc[6])));                                 \
+  pc += 7;                                                                                  \
+  NEXT();
+  HM_I32_PAIRS(HM_X)
 #undef HM_X
 
 L_trap:

@@ -1173,10 +1173,34 @@ class FunctionCompiler {
         return true;
       }
     }
+    if (fuse_i32_pair(o, a.slot, b.slot, dst)) return true;
     op_dst(o, dst);
     word(a.slot);
     word(b.slot);
     return true;
+  }
+  // `dst = x <o> y` where one of x, y is the result of the last instruction, a plain i32
+  // operator whose result is an operand-stack temporary: both become one HM_I32_PAIRS
+  // instruction (the temporary not written).
+  bool fuse_i32_pair(Op o, uint32_t x, uint32_t y, uint32_t dst) {
+    if (!live() || insts_.empty() || insts_.back().pos != last_op_pos_) return false;
+    const bool commutes = o == Op::I32Add || o == Op::I32And || o == Op::I32Or || o == Op::I32Xor;
+    for (int k = 0; k < (commutes ? 2 : 1); ++k) {
+      const uint32_t t = k == 0 ? x : y, other = k == 0 ? y : x;
+      if (!temporary(t) || other == t || !last_is(last_op_, 3, t)) continue;
+      Op fused = Op::Count;
+#define HM_X(First, Second) \
+  if (last_op_ == Op::I32##First && o == Op::I32##Second) fused = Op::I32##First##Then##Second;
+      HM_I32_PAIRS(HM_X)
+#undef HM_X
+      if (fused == Op::Count) return false;
+      fuse_last(fused);
+      last_dst_pos_ = pc();
+      code_.push_back(dst);
+      code_.push_back(other);
+      return true;
+    }
+    return false;
   }
   // Rotations of one value xor-ed together (SHA-2's sigmas: rotr ^ rotr ^ rotr or shr), each
   // step xor-ing the one before, whose result is `b`: one instruction for up to three.

@@ -351,5 +351,51 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "wrap_global", {i64(0x700000009)}), {i32(9)}));
 }
 
+// Each pair of i32 operators that becomes one instruction (HM_I32_PAIRS), with the first
+// result as the second operator's left operand and, where it commutes, as its right one.
+TEST(ModuleApi, FusedOperatorPairsComputeWhatTheirPartsWould) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "fused");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  using Op = uint32_t (*)(uint32_t, uint32_t);
+  const std::pair<const char*, Op> firsts[] = {
+      {"add", [](uint32_t a, uint32_t b) { return a + b; }},
+      {"sub", [](uint32_t a, uint32_t b) { return a - b; }},
+      {"mul", [](uint32_t a, uint32_t b) { return a * b; }},
+      {"and", [](uint32_t a, uint32_t b) { return a & b; }},
+      {"or", [](uint32_t a, uint32_t b) { return a | b; }},
+      {"xor", [](uint32_t a, uint32_t b) { return a ^ b; }},
+      {"shl", [](uint32_t a, uint32_t b) { return a << (b & 31); }},
+      {"shr_u", [](uint32_t a, uint32_t b) { return a >> (b & 31); }}};
+  const std::pair<const char*, Op> seconds[] = {
+      {"add", [](uint32_t a, uint32_t b) { return a + b; }},
+      {"sub", [](uint32_t a, uint32_t b) { return a - b; }},
+      {"and", [](uint32_t a, uint32_t b) { return a & b; }},
+      {"or", [](uint32_t a, uint32_t b) { return a | b; }},
+      {"xor", [](uint32_t a, uint32_t b) { return a ^ b; }}};
+  const uint32_t triples[][3] = {{0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u},
+                                 {0xffffffffu, 37, 0x80000000u},
+                                 {5, 3, 1},
+                                 {0x12345678u, 0, 0xdeadbeefu}};
+  auto u = [](uint32_t v) { return Value::i32(static_cast<int32_t>(v)); };
+  for (auto [second, g] : seconds) {
+    for (auto [first, f] : firsts) {
+      const std::string name = std::string(first) + "_then_" + second;
+      const bool commutes = std::string(second) != "sub";
+      for (auto [a, b, c] : triples) {
+        EXPECT_TRUE(returns(call(*instance, name, {u(a), u(b), u(c)}), {u(g(f(a, b), c))}))
+            << name << " " << a << " " << b << " " << c;
+        if (commutes) {
+          EXPECT_TRUE(
+              returns(call(*instance, name + "_rhs", {u(a), u(b), u(c)}), {u(g(c, f(a, b)))}))
+              << name << "_rhs";
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hailmary::test
