@@ -66,8 +66,10 @@ namespace hailmary::detail {
   X(I32Rotl2Xor, 12)                                                                              \
   X(I32Rotl3Xor, 20)                                                                              \
   X(I32Rotl2XorShrUXor, 20)                                                                       \
-  X(BrIfAddImmNe, 6)    /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */              \
-  X(BrIfAddImmNeImm, 7) /* t, a, k lo, hi, c lo, hi, target: branch if t != c */                  \
+  X(I32AddImmThenAddImm, 8) /* d, a, k lo, hi, d2, a2, k2 lo, hi: two I32AddImm in a row */       \
+  X(I32AddImmThenAdd, 7)    /* d, a, k lo, hi, d2, a2, b2: an I32AddImm, then an I32Add */        \
+  X(BrIfAddImmNe, 6)        /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */          \
+  X(BrIfAddImmNeImm, 7)     /* t, a, k lo, hi, c lo, hi, target: branch if t != c */              \
   X(BrIfAddImmNeLoop, 6)                                                                          \
   X(BrIfAddImmNeImmLoop, 7)                                                                       \
   X(BrIfI64AddImmNe, 6)    /* the same for i64: t, a, k lo, hi, b, target */                      \
@@ -202,6 +204,20 @@ namespace hailmary::detail {
   HM_I32_PAIR_FIRSTS(X, Or)  \
   HM_I32_PAIR_FIRSTS(X, Xor)
 
+// A store, then an i32.add (dst, a, b) after its words: a loop's `p[i] = v; p += k`.
+// X(store name, stored type, the store's operand words).
+#define HM_STORES_THEN_ADD(X) \
+  X(I32Store, uint32_t, 3)    \
+  X(I64Store, uint64_t, 3)    \
+  X(Store8, uint8_t, 3)       \
+  X(Store16, uint16_t, 3)     \
+  X(Store32, uint32_t, 3)     \
+  X(I32StoreImm, uint32_t, 4) \
+  X(I64StoreImm, uint64_t, 4) \
+  X(Store8Imm, uint8_t, 4)    \
+  X(Store16Imm, uint16_t, 4)  \
+  X(Store32Imm, uint32_t, 4)
+
 enum class Op : uint16_t {
 #define HM_X(name, n) name,
   HM_CONTROL_OPS(HM_X)
@@ -243,7 +259,10 @@ enum class Op : uint16_t {
 #define HM_X(First, Second) I32##First##Then##Second,
                           HM_I32_PAIRS(HM_X)
 #undef HM_X
-                              Count
+#define HM_X(name, T, n) name##ThenAdd,
+                              HM_STORES_THEN_ADD(HM_X)
+#undef HM_X
+                                  Count
 };
 
 struct CompiledFunc {

@@ -42,6 +42,9 @@ const OpInfo kOps[] = {
 #define HM_X(First, Second) {"I32" #First "Then" #Second, 5},
                             HM_I32_PAIRS(HM_X)
 #undef HM_X
+#define HM_X(name, T, n) {#name "ThenAdd", (n) + 3},
+                                HM_STORES_THEN_ADD(HM_X)
+#undef HM_X
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 

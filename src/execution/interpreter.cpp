@@ -177,6 +177,9 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #define HM_X(First, Second) &&L_I32##First##Then##Second,
                                 HM_I32_PAIRS(HM_X)
 #undef HM_X
+#define HM_X(name, T, n) &&L_##name##ThenAdd,
+                                    HM_STORES_THEN_ADD(HM_X)
+#undef HM_X
     };
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
@@ -925,6 +928,35 @@ L_Return:
   HM_STORE_IMM(Store16, uint16_t)
   HM_STORE_IMM(Store32, uint32_t)
 #undef HM_STORE_IMM
+
+  // The store's words as in the forms above (n of them: the value is a slot for 3, an
+  // immediate for 4), then the I32Add's dst, a, b.
+#define HM_X(name, T, n)                                                                       \
+  L_##name##ThenAdd : {                                                                        \
+    uint64_t ea =                                                                              \
+        static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + ((n) == 3 ? pc[4] : pc[3]);  \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                                                            \
+    T v = static_cast<T>((n) == 3 ? fp[pc[3]] : pc[4] | (static_cast<uint64_t>(pc[5]) << 32)); \
+    std::memcpy(mem_base + ea, &v, sizeof(T));                                                 \
+    fp[pc[(n) + 2]] = static_cast<uint32_t>(fp[pc[(n) + 3]] + fp[pc[(n) + 4]]);                \
+    pc += (n) + 5;                                                                             \
+    NEXT();                                                                                    \
+  }
+  HM_STORES_THEN_ADD(HM_X)
+#undef HM_X
+
+  // Loop steps: induction variables stepped one after the other (in order: the second may
+  // read the first's result).
+L_I32AddImmThenAddImm:
+  fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
+  fp[pc[6]] = static_cast<uint32_t>(fp[pc[7]] + pc[8]);
+  pc += 10;
+  NEXT();
+L_I32AddImmThenAdd:
+  fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
+  fp[pc[6]] = static_cast<uint32_t>(fp[pc[7]] + fp[pc[8]]);
+  pc += 9;
+  NEXT();
 
 L_MemorySize:
   fp[pc[2]] = HM_MEM_SIZE() / kPageSize;

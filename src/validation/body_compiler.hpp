@@ -1111,6 +1111,15 @@ class FunctionCompiler {
     }
     if (b.is_const() && with_imm != Op::Count) {
       uint32_t dst = push(out);
+      if (with_imm == Op::I32AddImm && follows_add_imm()) {
+        fuse_last(Op::I32AddImmThenAddImm);
+        last_dst_pos_ = pc();
+        code_.push_back(dst);
+        code_.push_back(a.slot);
+        code_.push_back(static_cast<uint32_t>(b.imm));
+        code_.push_back(static_cast<uint32_t>(b.imm >> 32));
+        return true;
+      }
       if (o == Op::I32Shl && last_is(Op::I32AndImm, 4, a.slot)) {
         // (a & m) << s, a masked index scaled: one instruction (the mask still written).
         fuse_last(Op::I32AndShlImm);
@@ -1174,6 +1183,15 @@ class FunctionCompiler {
       }
     }
     if (fuse_i32_pair(o, a.slot, b.slot, dst)) return true;
+    if (o == Op::I32Add && fuse_store_add(a.slot, b.slot, dst)) return true;
+    if (o == Op::I32Add && follows_add_imm()) {
+      fuse_last(Op::I32AddImmThenAdd);
+      last_dst_pos_ = pc();
+      code_.push_back(dst);
+      code_.push_back(a.slot);
+      code_.push_back(b.slot);
+      return true;
+    }
     op_dst(o, dst);
     word(a.slot);
     word(b.slot);
@@ -1201,6 +1219,29 @@ class FunctionCompiler {
       return true;
     }
     return false;
+  }
+  // The last instruction is a plain I32AddImm that the next one may follow in one (a loop's
+  // steps of several induction variables).
+  bool follows_add_imm() const {
+    return live() && last_op_ == Op::I32AddImm && last_op_pos_ + kHandlerWords + 4 == pc() &&
+           label_pc_ != pc() && !insts_.empty() && insts_.back().pos == last_op_pos_;
+  }
+  // `dst = a + b` right after a store (a loop's `p[i] = v; p += k`): one instruction.
+  bool fuse_store_add(uint32_t a, uint32_t b, uint32_t dst) {
+    if (!live() || insts_.empty() || insts_.back().pos != last_op_pos_ || label_pc_ == pc())
+      return false;
+    Op fused = Op::Count;
+#define HM_X(name, T, n) \
+  if (last_op_ == Op::name && last_op_pos_ + kHandlerWords + (n) == pc()) fused = Op::name##ThenAdd;
+    HM_STORES_THEN_ADD(HM_X)
+#undef HM_X
+    if (fused == Op::Count) return false;
+    fuse_last(fused);
+    last_dst_pos_ = pc();
+    code_.push_back(dst);
+    code_.push_back(a);
+    code_.push_back(b);
+    return true;
   }
   // Rotations of one value xor-ed together (SHA-2's sigmas: rotr ^ rotr ^ rotr or shr), each
   // step xor-ing the one before, whose result is `b`: one instruction for up to three.

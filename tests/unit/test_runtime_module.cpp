@@ -397,5 +397,47 @@ TEST(ModuleApi, FusedOperatorPairsComputeWhatTheirPartsWould) {
   }
 }
 
+// A store fused with the i32.add after it, and two loop steps in a row.
+TEST(ModuleApi, FusedStoreAndStepInstructionsComputeWhatTheirPartsWould) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "fused");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto i32 = [](int32_t v) { return Value::i32(v); };
+  auto i64 = [](int64_t v) { return Value::i64(v); };
+  struct Case {
+    const char* name;
+    bool wide;        // the value is an i64
+    uint64_t stored;  // what a store of 0x1122334455667788 (or -2) leaves at 1024, 8 bytes
+    uint64_t stored_imm;
+  };
+  const Case cases[] = {{"i32_store", false, 0x55667788u, 0xfffffffeu},
+                        {"i64_store", true, 0x1122334455667788u, 0xfffffffffffffffeu},
+                        {"i32_store8", false, 0x88u, 0xfeu},
+                        {"i32_store16", false, 0x7788u, 0xfffeu},
+                        {"i64_store32", true, 0x55667788u, 0xfffffffeu}};
+  for (const Case& c : cases) {
+    const Value v = c.wide ? i64(0x1122334455667788) : i32(0x55667788);
+    const std::string name = c.name;
+    EXPECT_TRUE(returns(call(*instance, name + "_then_add", {i32(1024), v, i32(40), i32(2)}),
+                        {i32(42), i64(static_cast<int64_t>(c.stored))}))
+        << name;
+    EXPECT_TRUE(returns(call(*instance, name + "_imm_then_add", {i32(1024), i32(-1), i32(1)}),
+                        {i32(0), i64(static_cast<int64_t>(c.stored_imm))}))
+        << name;
+    EXPECT_TRUE(traps(call(*instance, name + "_then_add", {i32(65536), v, i32(1), i32(2)}),
+                      TrapKind::MemoryOutOfBounds))
+        << name;
+    EXPECT_TRUE(traps(call(*instance, name + "_imm_then_add", {i32(65536), i32(1), i32(2)}),
+                      TrapKind::MemoryOutOfBounds))
+        << name;
+  }
+  EXPECT_TRUE(returns(call(*instance, "step_step", {i32(10), i32(0)}), {i32(13), i32(12)}));
+  EXPECT_TRUE(returns(call(*instance, "step_step", {i32(-3), i32(7)}), {i32(0), i32(-1)}));
+  EXPECT_TRUE(returns(call(*instance, "step_add", {i32(1), i32(2)}), {i32(6), i32(8)}));
+  EXPECT_TRUE(returns(call(*instance, "step_add", {i32(-5), i32(-1)}), {i32(0), i32(-1)}));
+}
+
 }  // namespace
 }  // namespace hailmary::test
