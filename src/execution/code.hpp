@@ -218,6 +218,14 @@ namespace hailmary::detail {
   X(Store16Imm, uint16_t, 4)  \
   X(Store32Imm, uint32_t, 4)
 
+// The stores with a value from a slot: name, stored type (the Imm forms store a constant).
+#define HM_STORES(X)    \
+  X(I32Store, uint32_t) \
+  X(I64Store, uint64_t) \
+  X(Store8, uint8_t)    \
+  X(Store16, uint16_t)  \
+  X(Store32, uint32_t)
+
 enum class Op : uint16_t {
 #define HM_X(name, n) name,
   HM_CONTROL_OPS(HM_X)
@@ -262,7 +270,18 @@ enum class Op : uint16_t {
 #define HM_X(name, T, n) name##ThenAdd,
                               HM_STORES_THEN_ADD(HM_X)
 #undef HM_X
-                                  Count
+// Accesses at a constant address (a static variable: i32.const a; load offset=o), the
+// effective address a + o in two words.
+//   <Load>Abs:      dst, ea lo, ea hi
+//   <Store>Abs:     value, ea lo, ea hi
+//   <Store>ImmAbs:  ea lo, ea hi, value lo, value hi
+#define HM_X(name, T, Out) name##Abs,
+                                  HM_LOADS(HM_X)
+#undef HM_X
+#define HM_X(name, T) name##Abs, name##ImmAbs,
+                                      HM_STORES(HM_X)
+#undef HM_X
+                                          Count
 };
 
 struct CompiledFunc {

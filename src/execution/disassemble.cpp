@@ -45,6 +45,12 @@ const OpInfo kOps[] = {
 #define HM_X(name, T, n) {#name "ThenAdd", (n) + 3},
                                 HM_STORES_THEN_ADD(HM_X)
 #undef HM_X
+#define HM_X(name, T, Out) {#name "Abs", 3},
+                                    HM_LOADS(HM_X)
+#undef HM_X
+#define HM_X(name, T) {#name "Abs", 3}, {#name "ImmAbs", 4},
+                                        HM_STORES(HM_X)
+#undef HM_X
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == static_cast<size_t>(Op::Count));
 

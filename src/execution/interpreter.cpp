@@ -180,6 +180,12 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #define HM_X(name, T, n) &&L_##name##ThenAdd,
                                     HM_STORES_THEN_ADD(HM_X)
 #undef HM_X
+#define HM_X(name, T, Out) &&L_##name##Abs,
+                                        HM_LOADS(HM_X)
+#undef HM_X
+#define HM_X(name, T) &&L_##name##Abs, &&L_##name##ImmAbs,
+                                            HM_STORES(HM_X)
+#undef HM_X
     };
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
@@ -957,6 +963,40 @@ L_I32AddImmThenAdd:
   fp[pc[6]] = static_cast<uint32_t>(fp[pc[7]] + fp[pc[8]]);
   pc += 9;
   NEXT();
+
+#define HM_IMM64(w) (pc[w] | (static_cast<uint64_t>(pc[(w) + 1]) << 32))
+#define HM_X(name, T, Out)                                  \
+  L_##name##Abs : {                                         \
+    const uint64_t ea = HM_IMM64(3);                        \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                         \
+    T v;                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof(T));              \
+    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v)); \
+    pc += 5;                                                \
+    NEXT();                                                 \
+  }
+  HM_LOADS(HM_X)
+#undef HM_X
+#define HM_X(name, T)                          \
+  L_##name##Abs : {                            \
+    const uint64_t ea = HM_IMM64(3);           \
+    HM_CHECK_BOUNDS(ea, sizeof(T));            \
+    T v = static_cast<T>(fp[pc[2]]);           \
+    std::memcpy(mem_base + ea, &v, sizeof(T)); \
+    pc += 5;                                   \
+    NEXT();                                    \
+  }                                            \
+  L_##name##ImmAbs : {                         \
+    const uint64_t ea = HM_IMM64(2);           \
+    HM_CHECK_BOUNDS(ea, sizeof(T));            \
+    T v = static_cast<T>(HM_IMM64(4));         \
+    std::memcpy(mem_base + ea, &v, sizeof(T)); \
+    pc += 6;                                   \
+    NEXT();                                    \
+  }
+  HM_STORES(HM_X)
+#undef HM_X
+#undef HM_IMM64
 
 L_MemorySize:
   fp[pc[2]] = HM_MEM_SIZE() / kPageSize;

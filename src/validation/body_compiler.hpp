@@ -290,6 +290,26 @@ inline Op load_with_add(Op load, Op add, bool lean) {
   }
 }
 
+/// The form of a load or store at a constant address (see Op::I32LoadAbs), or Op::Count.
+inline Op absolute_form(Op access) {
+  switch (access) {
+#define HM_X(name, T, Out) \
+  case Op::name:           \
+    return Op::name##Abs;
+    HM_LOADS(HM_X)
+#undef HM_X
+#define HM_X(name, T)     \
+  case Op::name:          \
+    return Op::name##Abs; \
+  case Op::name##Imm:     \
+    return Op::name##ImmAbs;
+    HM_STORES(HM_X)
+#undef HM_X
+    default:
+      return Op::Count;
+  }
+}
+
 /// Binary operators that have an immediate form.
 inline Op imm_form(Op op) {
   switch (op) {

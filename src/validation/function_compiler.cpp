@@ -153,8 +153,16 @@ template <BodyMode kMode>
 bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   uint32_t offset;
   if (!read_memarg(align, offset)) return false;
-  Operand addr = pop(ValType::I32);
+  Operand addr = pop_raw(ValType::I32);
   uint32_t dst = push(result);
+  if (addr.is_const()) {
+    // A static variable: the address is known, and needs no slot.
+    const uint64_t ea = uint64_t{static_cast<uint32_t>(addr.imm)} + offset;
+    op_dst(absolute_form(o), dst);
+    word(static_cast<uint32_t>(ea));
+    word(static_cast<uint32_t>(ea >> 32));
+    return true;
+  }
   // The address was just computed by an add: one instruction does both (the sum is still
   // written, so the add's result may live on).
   const Op add =
@@ -198,20 +206,43 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   return true;
 }
 
+namespace {
+// The store of a constant value (the value an immediate).
+Op imm_store(Op store) {
+  return store == Op::I32Store   ? Op::I32StoreImm
+         : store == Op::I64Store ? Op::I64StoreImm
+         : store == Op::Store8   ? Op::Store8Imm
+         : store == Op::Store16  ? Op::Store16Imm
+                                 : Op::Store32Imm;
+}
+}  // namespace
+
 template <BodyMode kMode>
 bool FunctionCompiler<kMode>::store(Op o, ValType value, uint32_t align) {
   uint32_t offset;
   if (!read_memarg(align, offset)) return false;
   Operand v = pop_raw(value);
-  Operand addr = pop(ValType::I32);
+  Operand addr = pop_raw(ValType::I32);
+  if (addr.is_const()) {
+    // A static variable: the address is known, and needs no slot.
+    const uint64_t ea = uint64_t{static_cast<uint32_t>(addr.imm)} + offset;
+    if (v.is_const()) {
+      op(absolute_form(imm_store(o)));
+      word(static_cast<uint32_t>(ea));
+      word(static_cast<uint32_t>(ea >> 32));
+      word(static_cast<uint32_t>(v.imm));
+      word(static_cast<uint32_t>(v.imm >> 32));
+    } else {
+      op(absolute_form(o));
+      word(v.slot);
+      word(static_cast<uint32_t>(ea));
+      word(static_cast<uint32_t>(ea >> 32));
+    }
+    return true;
+  }
   if (v.is_const()) {
     // A constant value becomes an immediate (zeroing and flag stores are common).
-    Op with_imm = o == Op::I32Store   ? Op::I32StoreImm
-                  : o == Op::I64Store ? Op::I64StoreImm
-                  : o == Op::Store8   ? Op::Store8Imm
-                  : o == Op::Store16  ? Op::Store16Imm
-                                      : Op::Store32Imm;
-    op(with_imm);
+    op(imm_store(o));
     word(addr.slot);
     word(offset);
     word(static_cast<uint32_t>(v.imm));

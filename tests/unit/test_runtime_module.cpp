@@ -439,5 +439,62 @@ TEST(ModuleApi, FusedStoreAndStepInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "step_add", {i32(-5), i32(-1)}), {i32(0), i32(-1)}));
 }
 
+// Loads and stores at constant addresses (static variables): every form, its value, its
+// bounds at the end of memory, and an offset that carries the address past 2^32.
+TEST(ModuleApi, ConstantAddressAccessesComputeWhatTheirPartsWould) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "fused");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
+  auto i64 = [](int64_t v) { return Value::i64(v); };
+  // Bytes at 2048: f0 e1 d2 c3 b4 a5 96 87.
+  const std::pair<const char*, Value> loads[] = {
+      {"i32_load", i32(0xc3d2e1f0)},
+      {"i64_load", i64(static_cast<int64_t>(0x8796a5b4c3d2e1f0))},
+      {"i32_load8_s", i32(-16)},
+      {"i32_load8_u", i32(0xf0)},
+      {"i32_load16_s", i32(-7696)},
+      {"i32_load16_u", i32(0xe1f0)},
+      {"i64_load8_s", i64(-16)},
+      {"i64_load8_u", i64(0xf0)},
+      {"i64_load16_s", i64(-7696)},
+      {"i64_load16_u", i64(0xe1f0)},
+      {"i64_load32_s", i64(static_cast<int32_t>(0xc3d2e1f0u))},
+      {"i64_load32_u", i64(0xc3d2e1f0)}};
+  for (const auto& [name, want] : loads) {
+    const std::string n = std::string("abs_") + name;
+    EXPECT_TRUE(returns(call(*instance, n, {}), {want})) << n;
+    EXPECT_TRUE(traps(call(*instance, n + "_wrap", {}), TrapKind::MemoryOutOfBounds)) << n;
+  }
+  struct StoreCase {
+    const char* name;
+    bool wide;
+    uint64_t stored;      // the 8 bytes at 3072 after storing 0x1122334455667788
+    uint64_t stored_imm;  // ... after storing -3
+    bool fits_at_end;     // a one-byte store at 65535 is in bounds
+  };
+  const StoreCase stores[] = {{"i32_store", false, 0x55667788u, 0xfffffffdu, false},
+                              {"i64_store", true, 0x1122334455667788u, 0xfffffffffffffffdu, false},
+                              {"i32_store8", false, 0x88u, 0xfdu, true},
+                              {"i32_store16", false, 0x7788u, 0xfffdu, false},
+                              {"i64_store32", true, 0x55667788u, 0xfffffffdu, false}};
+  for (const StoreCase& c : stores) {
+    const std::string n = std::string("abs_") + c.name;
+    const Value v = c.wide ? i64(0x1122334455667788) : i32(0x55667788);
+    EXPECT_TRUE(returns(call(*instance, n, {v}), {i64(static_cast<int64_t>(c.stored))})) << n;
+    EXPECT_TRUE(returns(call(*instance, n + "_imm", {}), {i64(static_cast<int64_t>(c.stored_imm))}))
+        << n;
+    if (c.fits_at_end) {
+      EXPECT_TRUE(returns(call(*instance, n + "_end", {v}), {})) << n;
+      EXPECT_TRUE(returns(call(*instance, n + "_imm_end", {}), {})) << n;
+    } else {
+      EXPECT_TRUE(traps(call(*instance, n + "_end", {v}), TrapKind::MemoryOutOfBounds)) << n;
+      EXPECT_TRUE(traps(call(*instance, n + "_imm_end", {}), TrapKind::MemoryOutOfBounds)) << n;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hailmary::test
