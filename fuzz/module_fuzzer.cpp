@@ -1,6 +1,7 @@
-// libFuzzer entry point for the public loading path: decode, validate and compile every
-// function body (Module::from_bytes), then instantiate against stub imports. Modules with a
-// start function are not instantiated: their code could legitimately run forever.
+// libFuzzer entry point for the public loading path: decode, validate and translate every
+// function body (Module::from_bytes with eager translation), then instantiate against stub
+// imports. Modules with a start function are not instantiated: their code could legitimately
+// run forever.
 #include <cstddef>
 #include <cstdint>
 
@@ -63,6 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   EngineConfig config;
   config.max_memory_pages = 256;  // keep instantiation cheap
   config.max_table_elements = 100000;
+  // Translate every body at load: lazily, only the bodies a call reaches would be, and the
+  // translator's fusions would go unfuzzed.
+  config.eager_translation = true;
   Engine engine(config);
   auto module = Module::from_bytes(engine, {data, size});
   if (!module) return 0;

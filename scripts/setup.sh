@@ -29,6 +29,8 @@ packages=(build-essential cmake ninja-build g++ libgtest-dev libgmock-dev libben
 # clang runs wasm-opt behind our back when it is installed.
 packages+=(clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
            libclang-rt-19-dev-wasm32)
+# libFuzzer and the sanitizer runtimes for native clang-19 builds (-DHM_FUZZ=ON, fuzz/).
+packages+=(libclang-rt-19-dev)
 # Rust guests (the seed's guest) and wabt (wat2wasm, wast2json for the spec suite).
 packages+=(rustc libstd-rust-dev-wasm32 wabt)
 # tclsh makes SQLite's amalgamation for the instantiation benchmark's ~1 MB module
