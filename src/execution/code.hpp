@@ -66,6 +66,14 @@ namespace hailmary::detail {
   X(I32Rotl2Xor, 12)                                                                              \
   X(I32Rotl3Xor, 20)                                                                              \
   X(I32Rotl2XorShrUXor, 20)                                                                       \
+  /* The same two, their result (a temporary, not written) added to b: words 22, 23 dst, b. */    \
+  X(I32Rotl3XorAdd, 22)                                                                           \
+  X(I32Rotl2XorShrUXorAdd, 22)                                                                    \
+  /* An i32 load whose value (a temporary, not written) is added to b: the load's words, then */  \
+  /* dst, b. For the plain I32Load and the Lean forms at a computed address: sum += p[i]. */      \
+  X(I32LoadThenAdd, 5)                                                                            \
+  X(I32LoadAddLeanThenAdd, 7)                                                                     \
+  X(I32LoadAddImmLeanThenAdd, 8)                                                                  \
   X(I32AddImmThenAddImm, 8) /* d, a, k lo, hi, d2, a2, k2 lo, hi: two I32AddImm in a row */       \
   X(I32AddImmThenAdd, 7)    /* d, a, k lo, hi, d2, a2, b2: an I32AddImm, then an I32Add */        \
   X(BrIfAddImmNe, 6)        /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */          \

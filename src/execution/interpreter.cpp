@@ -561,7 +561,44 @@ L_I32ShrUXorLean:
   HM_ROTATIONS(I32Rotl2XorShrUXor,
                fp[pc[20]] = (static_cast<uint32_t>(fp[pc[17]]) >> (pc[18] & 31)) ^ v2;
                pc += 22)
+  HM_ROTATIONS(
+      I32Rotl3XorAdd,
+      fp[pc[22]] = static_cast<uint32_t>(
+          (std::rotl(static_cast<uint32_t>(fp[pc[17]]), static_cast<int>(pc[18] & 31)) ^ v2) +
+          fp[pc[23]]);
+      pc += 24)
+  HM_ROTATIONS(I32Rotl2XorShrUXorAdd,
+               fp[pc[22]] = static_cast<uint32_t>(
+                   ((static_cast<uint32_t>(fp[pc[17]]) >> (pc[18] & 31)) ^ v2) + fp[pc[23]]);
+               pc += 24)
 #undef HM_ROTATIONS
+  // An i32 load at `ea` (a uint64_t) whose value is added to the slot at word w + 1 and
+  // written to the slot at word w; then the instruction's w + 2 words are done.
+#define HM_LOAD_THEN_ADD(ea, w)                             \
+  do {                                                      \
+    HM_CHECK_BOUNDS(ea, 4);                                 \
+    uint32_t v;                                             \
+    std::memcpy(&v, mem_base + (ea), 4);                    \
+    fp[pc[w]] = static_cast<uint32_t>(v + fp[pc[(w) + 1]]); \
+    pc += (w) + 2;                                          \
+    NEXT();                                                 \
+  } while (0)
+L_I32LoadThenAdd : {
+  // Words: 2-4 the I32Load (dst, addr, offset), 5 dst, 6 b.
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
+  HM_LOAD_THEN_ADD(ea, 5);
+}
+L_I32LoadAddLeanThenAdd : {
+  // Words: 2-6 the I32LoadAddLean (sum, a, b, dst, offset), 7 dst, 8 b.
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]])) + pc[6];
+  HM_LOAD_THEN_ADD(ea, 7);
+}
+L_I32LoadAddImmLeanThenAdd : {
+  // Words: 2-7 the I32LoadAddImmLean (sum, a, imm lo, hi, dst, offset), 8 dst, 9 b.
+  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]] + pc[4])) + pc[7];
+  HM_LOAD_THEN_ADD(ea, 8);
+}
+#undef HM_LOAD_THEN_ADD
 L_I32RotlXor : {
   const uint32_t t = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31));
   fp[pc[2]] = t;

@@ -1202,6 +1202,7 @@ class FunctionCompiler {
         return true;
       }
     }
+    if (o == Op::I32Add && fuse_then_add(a.slot, b.slot, dst)) return true;
     if (fuse_i32_pair(o, a.slot, b.slot, dst)) return true;
     if (o == Op::I32Add && fuse_store_add(a.slot, b.slot, dst)) return true;
     if (o == Op::I32Add && follows_add_imm()) {
@@ -1216,6 +1217,36 @@ class FunctionCompiler {
     word(a.slot);
     word(b.slot);
     return true;
+  }
+  // `dst = x + y` where one of x, y is the result of the last instruction, an operand-stack
+  // temporary: SHA-2's sigmas (rotations xor-ed together) added up, and a loaded value added
+  // (sum += p[i]), each become one instruction that does not write the temporary.
+  bool fuse_then_add(uint32_t x, uint32_t y, uint32_t dst) {
+    if (!live() || insts_.empty() || insts_.back().pos != last_op_pos_) return false;
+    const uint32_t ops = last_op_pos_ + kHandlerWords;
+    for (int k = 0; k < 2; ++k) {
+      const uint32_t t = k == 0 ? x : y, other = k == 0 ? y : x;
+      if (!temporary(t) || other == t) continue;
+      Op fused = Op::Count;
+      if (last_is(Op::I32Rotl3Xor, 20, t, 18) || last_is(Op::I32Rotl2XorShrUXor, 20, t, 18)) {
+        // The rotations still write their inner results (words 2 and 12) before b is read.
+        if (other == code_[ops] || other == code_[ops + 10]) return false;
+        fused = last_op_ == Op::I32Rotl3Xor ? Op::I32Rotl3XorAdd : Op::I32Rotl2XorShrUXorAdd;
+      } else if (last_is(Op::I32Load, 3, t)) {
+        fused = Op::I32LoadThenAdd;
+      } else if (last_is(Op::I32LoadAddLean, 5, t, 3)) {
+        fused = Op::I32LoadAddLeanThenAdd;
+      } else if (last_is(Op::I32LoadAddImmLean, 6, t, 4)) {
+        fused = Op::I32LoadAddImmLeanThenAdd;
+      }
+      if (fused == Op::Count) continue;
+      fuse_last(fused);
+      last_dst_pos_ = pc();
+      code_.push_back(dst);
+      code_.push_back(other);
+      return true;
+    }
+    return false;
   }
   // `dst = x <o> y` where one of x, y is the result of the last instruction, a plain i32
   // operator whose result is an operand-stack temporary: both become one HM_I32_PAIRS

@@ -496,5 +496,36 @@ TEST(ModuleApi, ConstantAddressAccessesComputeWhatTheirPartsWould) {
   }
 }
 
+// A fused instruction's result added in the same instruction: SHA-2's sigmas, and loads.
+TEST(ModuleApi, FusedThenAddInstructionsComputeWhatTheirPartsWould) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "fused");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto u = [](uint32_t v) { return Value::i32(static_cast<int32_t>(v)); };
+  for (uint32_t x : {0x00000001u, 0x6a09e667u, 0xdeadbeefu}) {
+    const uint32_t b = 0x9b05688cu;
+    EXPECT_TRUE(returns(call(*instance, "big_sigma_add", {u(x), u(b)}),
+                        {u(b + (std::rotl(x, 30) ^ std::rotl(x, 19) ^ std::rotl(x, 10)))}));
+    EXPECT_TRUE(returns(call(*instance, "small_sigma_add", {u(x), u(b)}),
+                        {u((std::rotl(x, 25) ^ std::rotl(x, 14) ^ (x >> 3)) + b)}));
+  }
+  // Words at 4096: 100, 20, 3.
+  EXPECT_TRUE(returns(call(*instance, "load_then_add", {u(4092), u(5)}), {u(105)}));
+  EXPECT_TRUE(returns(call(*instance, "load_then_add_rhs", {u(4096), u(0xffffffffu)}), {u(19)}));
+  EXPECT_TRUE(returns(call(*instance, "load_sum_then_add", {u(4092), u(8), u(1)}), {u(4)}));
+  EXPECT_TRUE(returns(call(*instance, "load_step_then_add", {u(4088), u(7)}), {u(107)}));
+  EXPECT_TRUE(returns(call(*instance, "sum_words", {u(4096), u(3)}), {u(123)}));
+  EXPECT_TRUE(returns(call(*instance, "sum_words", {u(4096), u(0)}), {u(0)}));
+  EXPECT_TRUE(
+      traps(call(*instance, "load_then_add", {u(65530), u(1)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(traps(call(*instance, "load_sum_then_add", {u(65528), u(4), u(1)}),
+                    TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(
+      traps(call(*instance, "load_step_then_add", {u(65526), u(1)}), TrapKind::MemoryOutOfBounds));
+  EXPECT_TRUE(traps(call(*instance, "sum_words", {u(65532), u(2)}), TrapKind::MemoryOutOfBounds));
+}
+
 }  // namespace
 }  // namespace hailmary::test

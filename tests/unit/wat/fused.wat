@@ -687,4 +687,36 @@
     (i64.store32 offset=72 (i32.const 3000) (i64.const -3))
     (i64.load (i32.const 3072)))
   (func (export "abs_i64_store32_end") (param $v i64) (i64.store32 (i32.const 65535) (local.get $v)))
-  (func (export "abs_i64_store32_imm_end") (i64.store32 (i32.const 65535) (i64.const 1))))
+  (func (export "abs_i64_store32_imm_end") (i64.store32 (i32.const 65535) (i64.const 1)))
+
+  ;; Sigmas added up (I32Rotl3XorAdd, I32Rotl2XorShrUXorAdd) and loaded values added
+  ;; (I32LoadThenAdd, I32LoadAddLeanThenAdd, I32LoadAddImmLeanThenAdd), the fused result on
+  ;; either side of the add. Words at 4096: 100, 20, 3.
+  (data (i32.const 4096) "\64\00\00\00\14\00\00\00\03\00\00\00")
+  (func (export "big_sigma_add") (param $x i32) (param $b i32) (result i32)
+    (i32.add (local.get $b)
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $x) (i32.const 19)))
+               (i32.rotl (local.get $x) (i32.const 10)))))
+  (func (export "small_sigma_add") (param $x i32) (param $b i32) (result i32)
+    (i32.add
+      (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14)))
+               (i32.shr_u (local.get $x) (i32.const 3)))
+      (local.get $b)))
+  (func (export "load_then_add") (param $p i32) (param $b i32) (result i32)
+    (i32.add (i32.load offset=4 (local.get $p)) (local.get $b)))
+  (func (export "load_then_add_rhs") (param $p i32) (param $b i32) (result i32)
+    (i32.add (local.get $b) (i32.load offset=4 (local.get $p))))
+  (func (export "load_sum_then_add") (param $p i32) (param $i i32) (param $b i32) (result i32)
+    (i32.add (local.get $b) (i32.load offset=4 (i32.add (local.get $p) (local.get $i)))))
+  (func (export "load_step_then_add") (param $p i32) (param $b i32) (result i32)
+    (i32.add (i32.load offset=4 (i32.add (local.get $p) (i32.const 4))) (local.get $b)))
+  ;; A sum over words, the shape the fusions serve: sum += p[i].
+  (func (export "sum_words") (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $n (i32.add (local.get $n) (i32.const -1)))
+        (br $next)))
+    (local.get $s)))
