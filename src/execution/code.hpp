@@ -118,14 +118,16 @@ namespace hailmary::detail {
   X(CallDefined, 2) /* the same, for a function defined in this module (same instance) */         \
   /* an I32AddImm (an argument) then a CallDefined, operands as they were */                      \
   X(I32AddImmCallDefined, 6)                                                                      \
-  X(CallIndirect, 4) /* type index, table, arg base, index slot */                                \
-  X(Select, 4)       /* dst, a, b, cond */                                                        \
-  X(Const32, 2)      /* dst, value */                                                             \
-  X(Const64, 3)      /* dst, low, high */                                                         \
-  X(GlobalGet, 2)    /* dst, global */                                                            \
-  X(GlobalSet, 2)    /* global, src */                                                            \
-  X(I32Load, 3)      /* dst, addr, offset (also f32.load) */                                      \
-  X(I64Load, 3)      /* (also f64.load) */                                                        \
+  X(CopyCallDefined, 4)  /* a Copy (dst, src), then a CallDefined: an argument moved in place */  \
+  X(Copy2CallDefined, 6) /* two copies (dst, src, dst2, src2), then a CallDefined */              \
+  X(CallIndirect, 4)     /* type index, table, arg base, index slot */                            \
+  X(Select, 4)           /* dst, a, b, cond */                                                    \
+  X(Const32, 2)          /* dst, value */                                                         \
+  X(Const64, 3)          /* dst, low, high */                                                     \
+  X(GlobalGet, 2)        /* dst, global */                                                        \
+  X(GlobalSet, 2)        /* global, src */                                                        \
+  X(I32Load, 3)          /* dst, addr, offset (also f32.load) */                                  \
+  X(I64Load, 3)          /* (also f64.load) */                                                    \
   X(I32Load8S, 3)                                                                                 \
   X(I32Load8U, 3)                                                                                 \
   X(I32Load16S, 3)                                                                                \

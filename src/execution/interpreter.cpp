@@ -776,6 +776,15 @@ L_GlobalSet:
     fp = callee_fp;                                                     \
   } while (0)
 
+L_Copy2CallDefined:
+  fp[pc[2]] = fp[pc[3]];
+  fp[pc[4]] = fp[pc[5]];
+  pc += 4;  // on into CallDefined, whose operands follow
+  goto L_CallDefined;
+L_CopyCallDefined:
+  fp[pc[2]] = fp[pc[3]];
+  pc += 2;
+  goto L_CallDefined;
 L_I32AddImmCallDefined:
   fp[pc[2]] = static_cast<uint32_t>(fp[pc[3]] + pc[4]);
   pc += 4;  // on into CallDefined, whose operands follow

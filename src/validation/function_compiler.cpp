@@ -141,6 +141,12 @@ bool FunctionCompiler<kMode>::call(uint32_t func_index) {
     // An argument just computed as a + imm (fib(n - 1)): one instruction.
     fuse_last(Op::I32AddImmCallDefined);
     last_dst_pos_ = UINT32_MAX;  // the call's result is not in that word
+  } else if (func_index >= m_.imported_funcs && live() && label_pc_ != pc() &&
+             ((last_op_ == Op::Copy && last_op_pos_ + kHandlerWords + 2 == pc()) ||
+              (last_op_ == Op::Copy2 && last_op_pos_ + kHandlerWords + 4 == pc()))) {
+    // Arguments just moved into place (locals passed on): one instruction.
+    fuse_last(last_op_ == Op::Copy ? Op::CopyCallDefined : Op::Copy2CallDefined);
+    last_dst_pos_ = UINT32_MAX;
   } else {
     op(func_index < m_.imported_funcs ? Op::Call : Op::CallDefined);
   }

@@ -496,8 +496,9 @@ TEST(ModuleApi, ConstantAddressAccessesComputeWhatTheirPartsWould) {
   }
 }
 
-// A fused instruction's result added in the same instruction: SHA-2's sigmas, and loads.
-TEST(ModuleApi, FusedThenAddInstructionsComputeWhatTheirPartsWould) {
+// A fused instruction's result added in the same instruction (SHA-2's sigmas, loads), and
+// argument copies fused with the call.
+TEST(ModuleApi, FusedAddsAndCallsComputeWhatTheirPartsWould) {
   Engine engine;
   Store store(engine);
   HM_LOAD_MODULE(module, engine, "fused");
@@ -525,6 +526,10 @@ TEST(ModuleApi, FusedThenAddInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(
       traps(call(*instance, "load_step_then_add", {u(65526), u(1)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(traps(call(*instance, "sum_words", {u(65532), u(2)}), TrapKind::MemoryOutOfBounds));
+  // (b - a) + a, and -b * a, through calls whose arguments are copies of locals.
+  EXPECT_TRUE(returns(call(*instance, "pass_two", {u(3), u(10)}), {u(10)}));
+  EXPECT_TRUE(returns(call(*instance, "pass_two", {u(7), u(2)}), {u(2)}));
+  EXPECT_TRUE(returns(call(*instance, "pass_one", {u(3), u(10)}), {u(static_cast<uint32_t>(-30))}));
 }
 
 }  // namespace

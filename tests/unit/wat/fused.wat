@@ -719,4 +719,13 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (local.set $n (i32.add (local.get $n) (i32.const -1)))
         (br $next)))
-    (local.get $s)))
+    (local.get $s))
+
+  ;; Locals passed on as arguments: their copies into place fuse with the call
+  ;; (CopyCallDefined, Copy2CallDefined), and the caller goes on after it.
+  (func $minus (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+  (func $negate (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))
+  (func (export "pass_two") (param $a i32) (param $b i32) (result i32)
+    (i32.add (call $minus (local.get $b) (local.get $a)) (local.get $a)))
+  (func (export "pass_one") (param $a i32) (param $b i32) (result i32)
+    (i32.mul (call $negate (local.get $b)) (local.get $a))))
