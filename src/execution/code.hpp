@@ -74,6 +74,13 @@ namespace hailmary::detail {
   X(I32LoadThenAdd, 5)                                                                            \
   X(I32LoadAddLeanThenAdd, 7)                                                                     \
   X(I32LoadAddImmLeanThenAdd, 8)                                                                  \
+  X(I32MulImmAdd, 6) /* t, a, k lo, hi, dst, b: dst = a * k + b, t (a temporary) not written */   \
+  /* A load whose value (a temporary, not written) the next store stores: memory to memory, */    \
+  /* a struct field copied. Words: the load's (dst, addr, offset), then addr2, offset2. */        \
+  X(I32LoadStore, 5)                                                                              \
+  X(I64LoadStore, 5)                                                                              \
+  X(Load8Store8, 5)                                                                               \
+  X(Load16Store16, 5)                                                                             \
   X(I32AddImmThenAddImm, 8) /* d, a, k lo, hi, d2, a2, k2 lo, hi: two I32AddImm in a row */       \
   X(I32AddImmThenAdd, 7)    /* d, a, k lo, hi, d2, a2, b2: an I32AddImm, then an I32Add */        \
   X(BrIfAddImmNe, 6)        /* t, a, k lo, hi, b, target: t = a + k; branch if t != b */          \

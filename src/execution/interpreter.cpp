@@ -599,6 +599,27 @@ L_I32LoadAddImmLeanThenAdd : {
   HM_LOAD_THEN_ADD(ea, 8);
 }
 #undef HM_LOAD_THEN_ADD
+L_I32MulImmAdd:
+  fp[pc[6]] = static_cast<uint32_t>(static_cast<uint32_t>(fp[pc[3]]) * pc[4] + fp[pc[7]]);
+  pc += 8;
+  NEXT();
+#define HM_LOAD_STORE(name, T)                                                             \
+  L_##name : {                                                                             \
+    const uint64_t from = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
+    HM_CHECK_BOUNDS(from, sizeof(T));                                                      \
+    T v;                                                                                   \
+    std::memcpy(&v, mem_base + from, sizeof(T));                                           \
+    const uint64_t to = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[5]])) + pc[6];   \
+    HM_CHECK_BOUNDS(to, sizeof(T));                                                        \
+    std::memcpy(mem_base + to, &v, sizeof(T));                                             \
+    pc += 7;                                                                               \
+    NEXT();                                                                                \
+  }
+  HM_LOAD_STORE(I32LoadStore, uint32_t)
+  HM_LOAD_STORE(I64LoadStore, uint64_t)
+  HM_LOAD_STORE(Load8Store8, uint8_t)
+  HM_LOAD_STORE(Load16Store16, uint16_t)
+#undef HM_LOAD_STORE
 L_I32RotlXor : {
   const uint32_t t = std::rotl(static_cast<uint32_t>(fp[pc[3]]), static_cast<int>(pc[4] & 31));
   fp[pc[2]] = t;

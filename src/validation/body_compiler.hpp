@@ -1238,6 +1238,8 @@ class FunctionCompiler {
         fused = Op::I32LoadAddLeanThenAdd;
       } else if (last_is(Op::I32LoadAddImmLean, 6, t, 4)) {
         fused = Op::I32LoadAddImmLeanThenAdd;
+      } else if (last_is(Op::I32MulImm, 4, t)) {
+        fused = Op::I32MulImmAdd;  // an element of a struct array: base + i * size
       }
       if (fused == Op::Count) continue;
       fuse_last(fused);

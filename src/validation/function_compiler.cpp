@@ -246,6 +246,26 @@ bool FunctionCompiler<kMode>::store(Op o, ValType value, uint32_t align) {
     }
     return true;
   }
+  if (!v.is_const() && temporary(v.slot) && v.slot != addr.slot) {
+    // The value was just loaded, for this store alone: memory to memory in one instruction.
+    const Op moved =
+        o == Op::I32Store && last_is(Op::I32Load, 3, v.slot)   ? Op::I32LoadStore
+        : o == Op::I64Store && last_is(Op::I64Load, 3, v.slot) ? Op::I64LoadStore
+        : o == Op::Store8 &&
+                (last_is(Op::I32Load8U, 3, v.slot) || last_is(Op::I32Load8S, 3, v.slot))
+            ? Op::Load8Store8
+        : o == Op::Store16 &&
+                (last_is(Op::I32Load16U, 3, v.slot) || last_is(Op::I32Load16S, 3, v.slot))
+            ? Op::Load16Store16
+            : Op::Count;
+    if (moved != Op::Count) {
+      fuse_last(moved);
+      last_dst_pos_ = UINT32_MAX;  // the loaded value is not written
+      word(addr.slot);
+      word(offset);
+      return true;
+    }
+  }
   if (v.is_const()) {
     // A constant value becomes an immediate (zeroing and flag stores are common).
     op(imm_store(o));

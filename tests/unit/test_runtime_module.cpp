@@ -532,5 +532,31 @@ TEST(ModuleApi, FusedAddsAndCallsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "pass_one", {u(3), u(10)}), {u(static_cast<uint32_t>(-30))}));
 }
 
+// Memory to memory through a temporary (a struct field copied), and a struct array's element.
+TEST(ModuleApi, FusedLoadStoreAndScaledIndexComputeWhatTheirPartsWould) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "fused");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
+  auto i64 = [](uint64_t v) { return Value::i64(static_cast<int64_t>(v)); };
+  // From 2046 + 2 = 2048 (f0 e1 d2 c3 b4 a5 96 87) to 5119 + 1 = 5120.
+  const std::pair<const char*, uint64_t> moves[] = {
+      {"move_i32", 0xc3d2e1f0u}, {"move_i64", 0x8796a5b4c3d2e1f0u},
+      {"move_u8", 0xf0u},        {"move_s8", 0xf0u},
+      {"move_u16", 0xe1f0u},     {"move_s16", 0xe1f0u}};
+  for (const auto& [name, want] : moves) {
+    EXPECT_TRUE(returns(call(*instance, name, {i32(2046), i32(5119)}), {i64(want)})) << name;
+    EXPECT_TRUE(traps(call(*instance, name, {i32(65535), i32(5119)}), TrapKind::MemoryOutOfBounds))
+        << name;
+    EXPECT_TRUE(traps(call(*instance, name, {i32(2046), i32(65535)}), TrapKind::MemoryOutOfBounds))
+        << name;
+  }
+  EXPECT_TRUE(returns(call(*instance, "element", {i32(1000), i32(3)}), {i32(1036)}));
+  EXPECT_TRUE(returns(call(*instance, "element_rhs", {i32(1000), i32(-2)}), {i32(976)}));
+  EXPECT_TRUE(returns(call(*instance, "element", {i32(0), i32(0x40000000)}), {i32(0)}));
+}
+
 }  // namespace
 }  // namespace hailmary::test
