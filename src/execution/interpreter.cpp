@@ -916,16 +916,20 @@ L_Return:
   NEXT();
 
   // ---- memory ----
-#define HM_LOAD(name, T, Out)                                                      \
-  L_##name : {                                                                     \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
-    HM_CHECK_BOUNDS(ea, sizeof(T));                                                \
-    T v;                                                                           \
-    std::memcpy(&v, mem_base + ea, sizeof(T));                                     \
-    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v));                        \
-    pc += 5;                                                                       \
-    NEXT();                                                                        \
+  // A load of T at `address` (a uint64_t) into the slot named at word 2; five words. The
+  // plain forms and the constant-address ones (<Load>Abs) differ only in the address.
+#define HM_LOAD_AT(T, Out, address)                         \
+  {                                                         \
+    const uint64_t ea = (address);                          \
+    HM_CHECK_BOUNDS(ea, sizeof(T));                         \
+    T v;                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof(T));              \
+    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v)); \
+    pc += 5;                                                \
+    NEXT();                                                 \
   }
+#define HM_LOAD(name, T, Out) \
+  L_##name : HM_LOAD_AT(T, Out, static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4])
   HM_LOADS(HM_LOAD)
 #undef HM_LOAD
 
@@ -1035,18 +1039,10 @@ L_I32AddImmThenAdd:
   NEXT();
 
 #define HM_IMM64(w) (pc[w] | (static_cast<uint64_t>(pc[(w) + 1]) << 32))
-#define HM_X(name, T, Out)                                  \
-  L_##name##Abs : {                                         \
-    const uint64_t ea = HM_IMM64(3);                        \
-    HM_CHECK_BOUNDS(ea, sizeof(T));                         \
-    T v;                                                    \
-    std::memcpy(&v, mem_base + ea, sizeof(T));              \
-    fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v)); \
-    pc += 5;                                                \
-    NEXT();                                                 \
-  }
+#define HM_X(name, T, Out) L_##name##Abs : HM_LOAD_AT(T, Out, HM_IMM64(3))
   HM_LOADS(HM_X)
 #undef HM_X
+#undef HM_LOAD_AT
 #define HM_X(name, T)                          \
   L_##name##Abs : {                            \
     const uint64_t ea = HM_IMM64(3);           \

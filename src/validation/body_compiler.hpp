@@ -1202,8 +1202,7 @@ class FunctionCompiler {
         return true;
       }
     }
-    if (o == Op::I32Add && fuse_then_add(a.slot, b.slot, dst)) return true;
-    if (fuse_i32_pair(o, a.slot, b.slot, dst)) return true;
+    if (fuse_with_last(o, a.slot, b.slot, dst)) return true;
     if (o == Op::I32Add && fuse_store_add(a.slot, b.slot, dst)) return true;
     if (o == Op::I32Add && follows_add_imm()) {
       fuse_last(Op::I32AddImmThenAdd);
@@ -1218,29 +1217,16 @@ class FunctionCompiler {
     word(b.slot);
     return true;
   }
-  // `dst = x + y` where one of x, y is the result of the last instruction, an operand-stack
-  // temporary: SHA-2's sigmas (rotations xor-ed together) added up, and a loaded value added
-  // (sum += p[i]), each become one instruction that does not write the temporary.
-  bool fuse_then_add(uint32_t x, uint32_t y, uint32_t dst) {
+  // `dst = x <o> y` where one of x, y is the result of the last instruction, an operand-stack
+  // temporary: both become one instruction that does not write the temporary (words: the last
+  // instruction's, then dst and the other operand).
+  bool fuse_with_last(Op o, uint32_t x, uint32_t y, uint32_t dst) {
     if (!live() || insts_.empty() || insts_.back().pos != last_op_pos_) return false;
-    const uint32_t ops = last_op_pos_ + kHandlerWords;
-    for (int k = 0; k < 2; ++k) {
+    const bool commutes = o == Op::I32Add || o == Op::I32And || o == Op::I32Or || o == Op::I32Xor;
+    for (int k = 0; k < (commutes ? 2 : 1); ++k) {
       const uint32_t t = k == 0 ? x : y, other = k == 0 ? y : x;
       if (!temporary(t) || other == t) continue;
-      Op fused = Op::Count;
-      if (last_is(Op::I32Rotl3Xor, 20, t, 18) || last_is(Op::I32Rotl2XorShrUXor, 20, t, 18)) {
-        // The rotations still write their inner results (words 2 and 12) before b is read.
-        if (other == code_[ops] || other == code_[ops + 10]) return false;
-        fused = last_op_ == Op::I32Rotl3Xor ? Op::I32Rotl3XorAdd : Op::I32Rotl2XorShrUXorAdd;
-      } else if (last_is(Op::I32Load, 3, t)) {
-        fused = Op::I32LoadThenAdd;
-      } else if (last_is(Op::I32LoadAddLean, 5, t, 3)) {
-        fused = Op::I32LoadAddLeanThenAdd;
-      } else if (last_is(Op::I32LoadAddImmLean, 6, t, 4)) {
-        fused = Op::I32LoadAddImmLeanThenAdd;
-      } else if (last_is(Op::I32MulImm, 4, t)) {
-        fused = Op::I32MulImmAdd;  // an element of a struct array: base + i * size
-      }
+      const Op fused = fused_with_last(o, t, other);
       if (fused == Op::Count) continue;
       fuse_last(fused);
       last_dst_pos_ = pc();
@@ -1250,28 +1236,29 @@ class FunctionCompiler {
     }
     return false;
   }
-  // `dst = x <o> y` where one of x, y is the result of the last instruction, a plain i32
-  // operator whose result is an operand-stack temporary: both become one HM_I32_PAIRS
-  // instruction (the temporary not written).
-  bool fuse_i32_pair(Op o, uint32_t x, uint32_t y, uint32_t dst) {
-    if (!live() || insts_.empty() || insts_.back().pos != last_op_pos_) return false;
-    const bool commutes = o == Op::I32Add || o == Op::I32And || o == Op::I32Or || o == Op::I32Xor;
-    for (int k = 0; k < (commutes ? 2 : 1); ++k) {
-      const uint32_t t = k == 0 ? x : y, other = k == 0 ? y : x;
-      if (!temporary(t) || other == t || !last_is(last_op_, 3, t)) continue;
-      Op fused = Op::Count;
-#define HM_X(First, Second) \
-  if (last_op_ == Op::I32##First && o == Op::I32##Second) fused = Op::I32##First##Then##Second;
-      HM_I32_PAIRS(HM_X)
-#undef HM_X
-      if (fused == Op::Count) return false;
-      fuse_last(fused);
-      last_dst_pos_ = pc();
-      code_.push_back(dst);
-      code_.push_back(other);
-      return true;
+  // The instruction that does the last one, whose result is `t`, and then `t <o> other`; or
+  // Op::Count.
+  Op fused_with_last(Op o, uint32_t t, uint32_t other) const {
+    if (o == Op::I32Add) {
+      // SHA-2's sigmas added up, a loaded value added (sum += p[i]), base + i * size.
+      if (last_is(Op::I32Rotl3Xor, 20, t, 18) || last_is(Op::I32Rotl2XorShrUXor, 20, t, 18)) {
+        // The rotations still write their inner results (words 2 and 12) before b is read.
+        const uint32_t ops = last_op_pos_ + kHandlerWords;
+        if (other == code_[ops] || other == code_[ops + 10]) return Op::Count;
+        return last_op_ == Op::I32Rotl3Xor ? Op::I32Rotl3XorAdd : Op::I32Rotl2XorShrUXorAdd;
+      }
+      if (last_is(Op::I32Load, 3, t)) return Op::I32LoadThenAdd;
+      if (last_is(Op::I32LoadAddLean, 5, t, 3)) return Op::I32LoadAddLeanThenAdd;
+      if (last_is(Op::I32LoadAddImmLean, 6, t, 4)) return Op::I32LoadAddImmLeanThenAdd;
+      if (last_is(Op::I32MulImm, 4, t)) return Op::I32MulImmAdd;
     }
-    return false;
+    // Two plain i32 operators (HM_I32_PAIRS).
+    if (!last_is(last_op_, 3, t)) return Op::Count;
+#define HM_X(First, Second) \
+  if (last_op_ == Op::I32##First && o == Op::I32##Second) return Op::I32##First##Then##Second;
+    HM_I32_PAIRS(HM_X)
+#undef HM_X
+    return Op::Count;
   }
   // The last instruction is a plain I32AddImm that the next one may follow in one (a loop's
   // steps of several induction variables).
