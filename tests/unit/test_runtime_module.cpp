@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -351,14 +352,24 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "wrap_global", {i64(0x700000009)}), {i32(9)}));
 }
 
+// wat/fused.wat, instantiated: for the tests of one fused form each.
+class FusedModule : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HM_LOAD_MODULE(module, engine_, "fused");
+    auto instance = Linker(store_).instantiate(module);
+    ASSERT_TRUE(instance.ok()) << instance.error();
+    instance_.emplace(std::move(*instance));
+  }
+  Engine engine_;
+  Store store_{engine_};
+  std::optional<Instance> instance_;
+};
+
 // Each pair of i32 operators that becomes one instruction (HM_I32_PAIRS), with the first
 // result as the second operator's left operand and, where it commutes, as its right one.
-TEST(ModuleApi, FusedOperatorPairsComputeWhatTheirPartsWould) {
-  Engine engine;
-  Store store(engine);
-  HM_LOAD_MODULE(module, engine, "fused");
-  auto instance = Linker(store).instantiate(module);
-  ASSERT_TRUE(instance.ok()) << instance.error();
+TEST_F(FusedModule, FusedOperatorPairsComputeWhatTheirPartsWould) {
+  const Instance* instance = &*instance_;
   using Op = uint32_t (*)(uint32_t, uint32_t);
   const std::pair<const char*, Op> firsts[] = {
       {"add", [](uint32_t a, uint32_t b) { return a + b; }},
@@ -398,12 +409,8 @@ TEST(ModuleApi, FusedOperatorPairsComputeWhatTheirPartsWould) {
 }
 
 // A store fused with the i32.add after it, and two loop steps in a row.
-TEST(ModuleApi, FusedStoreAndStepInstructionsComputeWhatTheirPartsWould) {
-  Engine engine;
-  Store store(engine);
-  HM_LOAD_MODULE(module, engine, "fused");
-  auto instance = Linker(store).instantiate(module);
-  ASSERT_TRUE(instance.ok()) << instance.error();
+TEST_F(FusedModule, FusedStoreAndStepInstructionsComputeWhatTheirPartsWould) {
+  const Instance* instance = &*instance_;
   auto i32 = [](int32_t v) { return Value::i32(v); };
   auto i64 = [](int64_t v) { return Value::i64(v); };
   struct Case {
@@ -441,12 +448,8 @@ TEST(ModuleApi, FusedStoreAndStepInstructionsComputeWhatTheirPartsWould) {
 
 // Loads and stores at constant addresses (static variables): every form, its value, its
 // bounds at the end of memory, and an offset that carries the address past 2^32.
-TEST(ModuleApi, ConstantAddressAccessesComputeWhatTheirPartsWould) {
-  Engine engine;
-  Store store(engine);
-  HM_LOAD_MODULE(module, engine, "fused");
-  auto instance = Linker(store).instantiate(module);
-  ASSERT_TRUE(instance.ok()) << instance.error();
+TEST_F(FusedModule, ConstantAddressAccessesComputeWhatTheirPartsWould) {
+  const Instance* instance = &*instance_;
   auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
   auto i64 = [](int64_t v) { return Value::i64(v); };
   // Bytes at 2048: f0 e1 d2 c3 b4 a5 96 87.
@@ -498,12 +501,8 @@ TEST(ModuleApi, ConstantAddressAccessesComputeWhatTheirPartsWould) {
 
 // A fused instruction's result added in the same instruction (SHA-2's sigmas, loads), and
 // argument copies fused with the call.
-TEST(ModuleApi, FusedAddsAndCallsComputeWhatTheirPartsWould) {
-  Engine engine;
-  Store store(engine);
-  HM_LOAD_MODULE(module, engine, "fused");
-  auto instance = Linker(store).instantiate(module);
-  ASSERT_TRUE(instance.ok()) << instance.error();
+TEST_F(FusedModule, FusedAddsAndCallsComputeWhatTheirPartsWould) {
+  const Instance* instance = &*instance_;
   auto u = [](uint32_t v) { return Value::i32(static_cast<int32_t>(v)); };
   for (uint32_t x : {0x00000001u, 0x6a09e667u, 0xdeadbeefu}) {
     const uint32_t b = 0x9b05688cu;
@@ -533,12 +532,8 @@ TEST(ModuleApi, FusedAddsAndCallsComputeWhatTheirPartsWould) {
 }
 
 // Memory to memory through a temporary (a struct field copied), and a struct array's element.
-TEST(ModuleApi, FusedLoadStoreAndScaledIndexComputeWhatTheirPartsWould) {
-  Engine engine;
-  Store store(engine);
-  HM_LOAD_MODULE(module, engine, "fused");
-  auto instance = Linker(store).instantiate(module);
-  ASSERT_TRUE(instance.ok()) << instance.error();
+TEST_F(FusedModule, FusedLoadStoreAndScaledIndexComputeWhatTheirPartsWould) {
+  const Instance* instance = &*instance_;
   auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
   auto i64 = [](uint64_t v) { return Value::i64(static_cast<int64_t>(v)); };
   // From 2046 + 2 = 2048 (f0 e1 d2 c3 b4 a5 96 87) to 5119 + 1 = 5120.
