@@ -243,6 +243,24 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
     if ((ea) >= mem_fast_limit && (ea) + (n) > HM_MEM_SIZE()) [[unlikely]] \
       TRAP(TrapKind::MemoryOutOfBounds);                                   \
   } while (0)
+// The 64-bit immediate in words w and w + 1; a wasm address (an i32) in the slot named at
+// word w.
+#define HM_IMM64(w) (pc[w] | (static_cast<uint64_t>(pc[(w) + 1]) << 32))
+#define HM_SLOT_ADDR(w) static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[w]]))
+// `T v`, read from linear memory at `address` (a uint64_t), bounds checked.
+#define HM_READ(T, v, address)        \
+  const uint64_t v##_ea = (address);  \
+  HM_CHECK_BOUNDS(v##_ea, sizeof(T)); \
+  T v;                                \
+  std::memcpy(&v, mem_base + v##_ea, sizeof(T))
+// Writes `value` as a T to linear memory at `address` (a uint64_t), bounds checked.
+#define HM_WRITE(T, address, value)              \
+  do {                                           \
+    const uint64_t ea_ = (address);              \
+    HM_CHECK_BOUNDS(ea_, sizeof(T));             \
+    const T v_ = static_cast<T>(value);          \
+    std::memcpy(mem_base + ea_, &v_, sizeof(T)); \
+  } while (0)
 // The handler's address is the instruction's first two words (4-byte aligned: an unaligned
 // 64-bit load, which x86-64 and AArch64 do at full speed).
 #define NEXT()                                   \
@@ -574,46 +592,33 @@ L_I32ShrUXorLean:
 #undef HM_ROTATIONS
   // An i32 load at `ea` (a uint64_t) whose value is added to the slot at word w + 1 and
   // written to the slot at word w; then the instruction's w + 2 words are done.
-#define HM_LOAD_THEN_ADD(ea, w)                             \
+#define HM_LOAD_THEN_ADD(address, w)                        \
   do {                                                      \
-    HM_CHECK_BOUNDS(ea, 4);                                 \
-    uint32_t v;                                             \
-    std::memcpy(&v, mem_base + (ea), 4);                    \
+    HM_READ(uint32_t, v, address);                          \
     fp[pc[w]] = static_cast<uint32_t>(v + fp[pc[(w) + 1]]); \
     pc += (w) + 2;                                          \
     NEXT();                                                 \
   } while (0)
-L_I32LoadThenAdd : {
+L_I32LoadThenAdd:
   // Words: 2-4 the I32Load (dst, addr, offset), 5 dst, 6 b.
-  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4];
-  HM_LOAD_THEN_ADD(ea, 5);
-}
-L_I32LoadAddLeanThenAdd : {
+  HM_LOAD_THEN_ADD(HM_SLOT_ADDR(3) + pc[4], 5);
+L_I32LoadAddLeanThenAdd:
   // Words: 2-6 the I32LoadAddLean (sum, a, b, dst, offset), 7 dst, 8 b.
-  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]])) + pc[6];
-  HM_LOAD_THEN_ADD(ea, 7);
-}
-L_I32LoadAddImmLeanThenAdd : {
+  HM_LOAD_THEN_ADD(static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]] + fp[pc[4]])) + pc[6], 7);
+L_I32LoadAddImmLeanThenAdd:
   // Words: 2-7 the I32LoadAddImmLean (sum, a, imm lo, hi, dst, offset), 8 dst, 9 b.
-  const uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]] + pc[4])) + pc[7];
-  HM_LOAD_THEN_ADD(ea, 8);
-}
+  HM_LOAD_THEN_ADD(static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]] + pc[4])) + pc[7], 8);
 #undef HM_LOAD_THEN_ADD
 L_I32MulImmAdd:
   fp[pc[6]] = static_cast<uint32_t>(static_cast<uint32_t>(fp[pc[3]]) * pc[4] + fp[pc[7]]);
   pc += 8;
   NEXT();
-#define HM_LOAD_STORE(name, T)                                                             \
-  L_##name : {                                                                             \
-    const uint64_t from = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4]; \
-    HM_CHECK_BOUNDS(from, sizeof(T));                                                      \
-    T v;                                                                                   \
-    std::memcpy(&v, mem_base + from, sizeof(T));                                           \
-    const uint64_t to = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[5]])) + pc[6];   \
-    HM_CHECK_BOUNDS(to, sizeof(T));                                                        \
-    std::memcpy(mem_base + to, &v, sizeof(T));                                             \
-    pc += 7;                                                                               \
-    NEXT();                                                                                \
+#define HM_LOAD_STORE(name, T)               \
+  L_##name : {                               \
+    HM_READ(T, v, HM_SLOT_ADDR(3) + pc[4]);  \
+    HM_WRITE(T, HM_SLOT_ADDR(5) + pc[6], v); \
+    pc += 7;                                 \
+    NEXT();                                  \
   }
   HM_LOAD_STORE(I32LoadStore, uint32_t)
   HM_LOAD_STORE(I64LoadStore, uint64_t)
@@ -649,15 +654,14 @@ L_I32ShrUXor : {
   }
 #define HM_SUM32 fp[pc[3]] + pc[4]
 #define HM_SUM64 fp[pc[3]] + (pc[4] | (uint64_t{pc[5]} << 32))
-#define HM_IMM64_AT6 (pc[6] | (uint64_t{pc[7]} << 32))
   HM_BR_ADD_NE(BrIfAddImmNe, uint32_t, HM_SUM32, fp[pc[6]], 7, (void)0)
   HM_BR_ADD_NE(BrIfAddImmNeImm, uint32_t, HM_SUM32, pc[6], 8, (void)0)
   HM_BR_ADD_NE(BrIfAddImmNeLoop, uint32_t, HM_SUM32, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
   HM_BR_ADD_NE(BrIfAddImmNeImmLoop, uint32_t, HM_SUM32, pc[6], 8, HM_CHECK_INTERRUPT())
   HM_BR_ADD_NE(BrIfI64AddImmNe, uint64_t, HM_SUM64, fp[pc[6]], 7, (void)0)
-  HM_BR_ADD_NE(BrIfI64AddImmNeImm, uint64_t, HM_SUM64, HM_IMM64_AT6, 8, (void)0)
+  HM_BR_ADD_NE(BrIfI64AddImmNeImm, uint64_t, HM_SUM64, HM_IMM64(6), 8, (void)0)
   HM_BR_ADD_NE(BrIfI64AddImmNeLoop, uint64_t, HM_SUM64, fp[pc[6]], 7, HM_CHECK_INTERRUPT())
-  HM_BR_ADD_NE(BrIfI64AddImmNeImmLoop, uint64_t, HM_SUM64, HM_IMM64_AT6, 8, HM_CHECK_INTERRUPT())
+  HM_BR_ADD_NE(BrIfI64AddImmNeImmLoop, uint64_t, HM_SUM64, HM_IMM64(6), 8, HM_CHECK_INTERRUPT())
 #undef HM_BR_ADD_NE
   // t = a + b; branch if t <cmp> c.
 #define HM_X(T, name)                                 \
@@ -686,7 +690,6 @@ L_I32ShrUXor : {
 #undef HM_X
 #undef HM_SUM32
 #undef HM_SUM64
-#undef HM_IMM64_AT6
   // A byte flag loaded and tested: `if (p[i])`, `while (*s)`.
 #define HM_BR_LOAD8U(name, addr, dst_word, offset_word, target_word, test, check) \
   L_##name : {                                                                    \
@@ -920,16 +923,12 @@ L_Return:
   // plain forms and the constant-address ones (<Load>Abs) differ only in the address.
 #define HM_LOAD_AT(T, Out, address)                         \
   {                                                         \
-    const uint64_t ea = (address);                          \
-    HM_CHECK_BOUNDS(ea, sizeof(T));                         \
-    T v;                                                    \
-    std::memcpy(&v, mem_base + ea, sizeof(T));              \
+    HM_READ(T, v, address);                                 \
     fp[pc[2]] = static_cast<uint64_t>(static_cast<Out>(v)); \
     pc += 5;                                                \
     NEXT();                                                 \
   }
-#define HM_LOAD(name, T, Out) \
-  L_##name : HM_LOAD_AT(T, Out, static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[3]])) + pc[4])
+#define HM_LOAD(name, T, Out) L_##name : HM_LOAD_AT(T, Out, HM_SLOT_ADDR(3) + pc[4])
   HM_LOADS(HM_LOAD)
 #undef HM_LOAD
 
@@ -977,14 +976,11 @@ L_Return:
 #undef HM_LOAD_ADD_FORMS
 #undef HM_LOAD_ADD
 
-#define HM_STORE(name, T)                                                          \
-  L_##name : {                                                                     \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[4]; \
-    HM_CHECK_BOUNDS(ea, sizeof(T));                                                \
-    T v = static_cast<T>(fp[pc[3]]);                                               \
-    std::memcpy(mem_base + ea, &v, sizeof(T));                                     \
-    pc += 5;                                                                       \
-    NEXT();                                                                        \
+#define HM_STORE(name, T)                            \
+  L_##name : {                                       \
+    HM_WRITE(T, HM_SLOT_ADDR(2) + pc[4], fp[pc[3]]); \
+    pc += 5;                                         \
+    NEXT();                                          \
   }
   HM_STORE(I32Store, uint32_t)
   HM_STORE(I64Store, uint64_t)
@@ -993,14 +989,11 @@ L_Return:
   HM_STORE(Store32, uint32_t)
 #undef HM_STORE
 
-#define HM_STORE_IMM(name, T)                                                      \
-  L_##name##Imm : {                                                                \
-    uint64_t ea = static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + pc[3]; \
-    HM_CHECK_BOUNDS(ea, sizeof(T));                                                \
-    T v = static_cast<T>(pc[4] | (static_cast<uint64_t>(pc[5]) << 32));            \
-    std::memcpy(mem_base + ea, &v, sizeof(T));                                     \
-    pc += 6;                                                                       \
-    NEXT();                                                                        \
+#define HM_STORE_IMM(name, T)                          \
+  L_##name##Imm : {                                    \
+    HM_WRITE(T, HM_SLOT_ADDR(2) + pc[3], HM_IMM64(4)); \
+    pc += 6;                                           \
+    NEXT();                                            \
   }
   HM_STORE_IMM(I32Store, uint32_t)
   HM_STORE_IMM(I64Store, uint64_t)
@@ -1011,17 +1004,12 @@ L_Return:
 
   // The store's words as in the forms above (n of them: the value is a slot for 3, an
   // immediate for 4), then the I32Add's dst, a, b.
-#define HM_X(name, T, n)                                                                       \
-  L_##name##ThenAdd : {                                                                        \
-    uint64_t ea =                                                                              \
-        static_cast<uint64_t>(static_cast<uint32_t>(fp[pc[2]])) + ((n) == 3 ? pc[4] : pc[3]);  \
-    HM_CHECK_BOUNDS(ea, sizeof(T));                                                            \
-    T v = static_cast<T>((n) == 3 ? fp[pc[3]] : pc[4] | (static_cast<uint64_t>(pc[5]) << 32)); \
-    std::memcpy(mem_base + ea, &v, sizeof(T));                                                 \
-    fp[pc[(n) + 2]] = static_cast<uint32_t>(fp[pc[(n) + 3]] + fp[pc[(n) + 4]]);                \
-    pc += (n) + 5;                                                                             \
-    NEXT();                                                                                    \
-  }
+#define HM_X(name, T, n)                                                        \
+  L_##name##ThenAdd : HM_WRITE(T, HM_SLOT_ADDR(2) + ((n) == 3 ? pc[4] : pc[3]), \
+                               (n) == 3 ? fp[pc[3]] : HM_IMM64(4));             \
+  fp[pc[(n) + 2]] = static_cast<uint32_t>(fp[pc[(n) + 3]] + fp[pc[(n) + 4]]);   \
+  pc += (n) + 5;                                                                \
+  NEXT();
   HM_STORES_THEN_ADD(HM_X)
 #undef HM_X
 
@@ -1038,31 +1026,19 @@ L_I32AddImmThenAdd:
   pc += 9;
   NEXT();
 
-#define HM_IMM64(w) (pc[w] | (static_cast<uint64_t>(pc[(w) + 1]) << 32))
 #define HM_X(name, T, Out) L_##name##Abs : HM_LOAD_AT(T, Out, HM_IMM64(3))
   HM_LOADS(HM_X)
 #undef HM_X
 #undef HM_LOAD_AT
-#define HM_X(name, T)                          \
-  L_##name##Abs : {                            \
-    const uint64_t ea = HM_IMM64(3);           \
-    HM_CHECK_BOUNDS(ea, sizeof(T));            \
-    T v = static_cast<T>(fp[pc[2]]);           \
-    std::memcpy(mem_base + ea, &v, sizeof(T)); \
-    pc += 5;                                   \
-    NEXT();                                    \
-  }                                            \
-  L_##name##ImmAbs : {                         \
-    const uint64_t ea = HM_IMM64(2);           \
-    HM_CHECK_BOUNDS(ea, sizeof(T));            \
-    T v = static_cast<T>(HM_IMM64(4));         \
-    std::memcpy(mem_base + ea, &v, sizeof(T)); \
-    pc += 6;                                   \
-    NEXT();                                    \
-  }
+#define HM_X(name, T)                                       \
+  L_##name##Abs : HM_WRITE(T, HM_IMM64(3), fp[pc[2]]);      \
+  pc += 5;                                                  \
+  NEXT();                                                   \
+  L_##name##ImmAbs : HM_WRITE(T, HM_IMM64(2), HM_IMM64(4)); \
+  pc += 6;                                                  \
+  NEXT();
   HM_STORES(HM_X)
 #undef HM_X
-#undef HM_IMM64
 
 L_MemorySize:
   fp[pc[2]] = HM_MEM_SIZE() / kPageSize;
@@ -1212,14 +1188,13 @@ L_RefFunc:
   }
 #include "execution/numeric_ops.def"
 
-#define HM_IMM() (pc[4] | (static_cast<uint64_t>(pc[5]) << 32))
 #define HM_IMM_I32(v) static_cast<uint32_t>(v)
 #define HM_IMM_I64(v) (v)
 #define HM_IMM_F32(v) std::bit_cast<float>(static_cast<uint32_t>(v))
 #define HM_IMM_F64(v) std::bit_cast<double>(v)
-#define BINOP(name, code, in, out)                                                       \
-  L_##name##Imm : HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_IMM_##in(HM_IMM()))); \
-  pc += 6;                                                                               \
+#define BINOP(name, code, in, out)                                                          \
+  L_##name##Imm : HM_W_##out(pc[2], num::name(HM_R_##in(pc[3]), HM_IMM_##in(HM_IMM64(4)))); \
+  pc += 6;                                                                                  \
   NEXT();
 #define UNOP_TRAP(name, code, in, out)
 #define BINOP_TRAP(name, code, in, out)
@@ -1290,6 +1265,10 @@ L_trap:
 #undef HM_RELOAD_MEMORY
 #undef HM_MEM_SIZE
 #undef HM_CHECK_BOUNDS
+#undef HM_IMM64
+#undef HM_SLOT_ADDR
+#undef HM_READ
+#undef HM_WRITE
 }
 
 }  // namespace
