@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -544,13 +545,23 @@ class FunctionCompiler {
   // that pops it, so a fused instruction need not write one that its next part consumes.
   bool temporary(uint32_t slot) const { return slot >= local_slots_; }
   bool last_is(Op o, uint32_t operands, uint32_t slot, uint32_t dst_word = 0) const {
+    return last_ends_here(o, operands) && code_[last_op_pos_ + kHandlerWords + dst_word] == slot;
+  }
+  // The same, whatever the last instruction writes.
+  bool last_ends_here(Op o, uint32_t operands) const {
     return live() && last_op_ == o && last_op_pos_ + kHandlerWords + operands == pc() &&
-           label_pc_ != pc() && code_[last_op_pos_ + kHandlerWords + dst_word] == slot;
+           label_pc_ != pc();
   }
   // Turn the last instruction into `fused`, whose further operand words follow.
   void fuse_last(Op fused) {
     set_handler(last_op_pos_, fused);
     last_op_ = fused;
+  }
+  // fuse_last, then `words`, the first of them the slot the fused instruction writes last.
+  void fuse_last(Op fused, std::initializer_list<uint32_t> words) {
+    fuse_last(fused);
+    last_dst_pos_ = pc();
+    code_.insert(code_.end(), words);
   }
   // Instruction n-k (k >= 2) is `o` with `operands` words and ends where the next one starts,
   // with no label after its start.
@@ -641,8 +652,7 @@ class FunctionCompiler {
                     : last_op_ == Op::Copy3 ? Op::Copy4
                                             : Op::Count;
     const uint32_t words = last_op_ == Op::Copy ? 2 : last_op_ == Op::Copy2 ? 4 : 6;
-    if (live() && more != Op::Count && last_op_pos_ + kHandlerWords + words == pc() &&
-        label_pc_ != pc()) {
+    if (more != Op::Count && last_ends_here(last_op_, words)) {
       fuse_last(more);
       code_.push_back(dst);
       code_.push_back(src);
@@ -1132,30 +1142,20 @@ class FunctionCompiler {
     if (b.is_const() && with_imm != Op::Count) {
       uint32_t dst = push(out);
       if (with_imm == Op::I32AddImm && follows_add_imm()) {
-        fuse_last(Op::I32AddImmThenAddImm);
-        last_dst_pos_ = pc();
-        code_.push_back(dst);
-        code_.push_back(a.slot);
-        code_.push_back(static_cast<uint32_t>(b.imm));
-        code_.push_back(static_cast<uint32_t>(b.imm >> 32));
+        fuse_last(Op::I32AddImmThenAddImm,
+                  {dst, a.slot, static_cast<uint32_t>(b.imm), static_cast<uint32_t>(b.imm >> 32)});
         return true;
       }
       if (o == Op::I32Shl && last_is(Op::I32AndImm, 4, a.slot)) {
         // (a & m) << s, a masked index scaled: one instruction (the mask still written).
-        fuse_last(Op::I32AndShlImm);
-        last_dst_pos_ = pc();
-        code_.push_back(dst);
-        code_.push_back(static_cast<uint32_t>(b.imm));
-        code_.push_back(static_cast<uint32_t>(b.imm >> 32));
+        fuse_last(Op::I32AndShlImm,
+                  {dst, static_cast<uint32_t>(b.imm), static_cast<uint32_t>(b.imm >> 32)});
         return true;
       }
       if (o == Op::I32And && last_is(Op::I32ShrUImm, 4, a.slot)) {
         // (a >> s) & m, a bit-field extraction: one instruction (the shift still written).
-        fuse_last(Op::I32ShrUAndImm);
-        last_dst_pos_ = pc();
-        code_.push_back(dst);
-        code_.push_back(static_cast<uint32_t>(b.imm));
-        code_.push_back(static_cast<uint32_t>(b.imm >> 32));
+        fuse_last(Op::I32ShrUAndImm,
+                  {dst, static_cast<uint32_t>(b.imm), static_cast<uint32_t>(b.imm >> 32)});
         return true;
       }
       op_dst(with_imm, dst);
@@ -1205,11 +1205,7 @@ class FunctionCompiler {
     if (fuse_with_last(o, a.slot, b.slot, dst)) return true;
     if (o == Op::I32Add && fuse_store_add(a.slot, b.slot, dst)) return true;
     if (o == Op::I32Add && follows_add_imm()) {
-      fuse_last(Op::I32AddImmThenAdd);
-      last_dst_pos_ = pc();
-      code_.push_back(dst);
-      code_.push_back(a.slot);
-      code_.push_back(b.slot);
+      fuse_last(Op::I32AddImmThenAdd, {dst, a.slot, b.slot});
       return true;
     }
     op_dst(o, dst);
@@ -1228,10 +1224,7 @@ class FunctionCompiler {
       if (!temporary(t) || other == t) continue;
       const Op fused = fused_with_last(o, t, other);
       if (fused == Op::Count) continue;
-      fuse_last(fused);
-      last_dst_pos_ = pc();
-      code_.push_back(dst);
-      code_.push_back(other);
+      fuse_last(fused, {dst, other});
       return true;
     }
     return false;
@@ -1263,24 +1256,18 @@ class FunctionCompiler {
   // The last instruction is a plain I32AddImm that the next one may follow in one (a loop's
   // steps of several induction variables).
   bool follows_add_imm() const {
-    return live() && last_op_ == Op::I32AddImm && last_op_pos_ + kHandlerWords + 4 == pc() &&
-           label_pc_ != pc() && !insts_.empty() && insts_.back().pos == last_op_pos_;
+    return last_ends_here(Op::I32AddImm, 4) && !insts_.empty() && insts_.back().pos == last_op_pos_;
   }
   // `dst = a + b` right after a store (a loop's `p[i] = v; p += k`): one instruction.
   bool fuse_store_add(uint32_t a, uint32_t b, uint32_t dst) {
-    if (!live() || insts_.empty() || insts_.back().pos != last_op_pos_ || label_pc_ == pc())
-      return false;
+    if (insts_.empty() || insts_.back().pos != last_op_pos_) return false;
     Op fused = Op::Count;
 #define HM_X(name, T, n) \
-  if (last_op_ == Op::name && last_op_pos_ + kHandlerWords + (n) == pc()) fused = Op::name##ThenAdd;
+  if (last_ends_here(Op::name, n)) fused = Op::name##ThenAdd;
     HM_STORES_THEN_ADD(HM_X)
 #undef HM_X
     if (fused == Op::Count) return false;
-    fuse_last(fused);
-    last_dst_pos_ = pc();
-    code_.push_back(dst);
-    code_.push_back(a);
-    code_.push_back(b);
+    fuse_last(fused, {dst, a, b});
     return true;
   }
   // Rotations of one value xor-ed together (SHA-2's sigmas: rotr ^ rotr ^ rotr or shr), each

@@ -141,9 +141,8 @@ bool FunctionCompiler<kMode>::call(uint32_t func_index) {
     // An argument just computed as a + imm (fib(n - 1)): one instruction.
     fuse_last(Op::I32AddImmCallDefined);
     last_dst_pos_ = UINT32_MAX;  // the call's result is not in that word
-  } else if (func_index >= m_.imported_funcs && live() && label_pc_ != pc() &&
-             ((last_op_ == Op::Copy && last_op_pos_ + kHandlerWords + 2 == pc()) ||
-              (last_op_ == Op::Copy2 && last_op_pos_ + kHandlerWords + 4 == pc()))) {
+  } else if (func_index >= m_.imported_funcs &&
+             (last_ends_here(Op::Copy, 2) || last_ends_here(Op::Copy2, 4))) {
     // Arguments just moved into place (locals passed on): one instruction.
     fuse_last(last_op_ == Op::Copy ? Op::CopyCallDefined : Op::Copy2CallDefined);
     last_dst_pos_ = UINT32_MAX;
@@ -180,20 +179,14 @@ bool FunctionCompiler<kMode>::load(Op o, ValType result, uint32_t align) {
   if (add == Op::Count && o == Op::I32Load && result == ValType::I32 &&
       last_is(Op::I32Load, 3, addr.slot)) {
     // Pointer chasing, p->a->b: the second load's address is the first one's result.
-    fuse_last(temporary(addr.slot) ? Op::I32LoadLoadLean : Op::I32LoadLoad);
-    last_dst_pos_ = pc();
-    code_.push_back(dst);
-    code_.push_back(offset);
+    fuse_last(temporary(addr.slot) ? Op::I32LoadLoadLean : Op::I32LoadLoad, {dst, offset});
     return true;
   }
   if (add != Op::Count) {
     // The intermediate results: the sum, and for I32ShlAdd the shifted value too.
     const bool lean = temporary(addr.slot) &&
                       (add != Op::I32ShlAdd || temporary(code_[last_op_pos_ + kHandlerWords]));
-    fuse_last(load_with_add(o, add, lean));
-    last_dst_pos_ = pc();
-    code_.push_back(dst);
-    code_.push_back(offset);
+    fuse_last(load_with_add(o, add, lean), {dst, offset});
     // A hash chain's prev[i & mask], the mask a temporary (deflate's longest match): the
     // I32And too.
     const uint32_t operand = code_[last_op_pos_ + kHandlerWords + 1];
