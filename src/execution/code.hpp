@@ -39,8 +39,13 @@ namespace hailmary::detail {
   X(BrTableLoad8ULean, -4)                                                                        \
   X(BrTableLoad8UAndLean, -5)                                                                     \
   X(BrTableAndImmLean, -6) /* an I32AndImm (t, a, mask) and a BrTableAddImm on t, both temps */   \
-  X(I32ShrUAndImm, 7)      /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */    \
-  X(I32ShrUAndAdd, 9)      /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */                \
+  /* An I32LoadShrUAndAddLean whose loaded value indexes the BrTableLookupLean(Loop) after it, */ \
+  /* words as they were (the inner handler words those of the second, valid): an interpreter's */ \
+  /* fetch, decode and dispatch, with no round trip of the fetched value through its slot. */     \
+  X(FetchDispatchLean, -7)                                                                        \
+  X(FetchDispatchLeanLoop, -7)                                                                    \
+  X(I32ShrUAndImm, 7) /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */         \
+  X(I32ShrUAndAdd, 9) /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */                     \
   X(I32ShrUAndAddLean, 9)                                                                         \
   X(I32LoadShrUAndAddLean, 14)   /* an I32Load (dst, addr, offset), then an I32ShrUAndAddLean */  \
                                  /* on dst (its handler words unused) */                          \

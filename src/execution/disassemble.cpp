@@ -97,6 +97,7 @@ std::string disassemble(const CompiledFunc& f) {
     if (n == -4) n = 10 + static_cast<int>(ops + 9 < f.code.size() ? f.code[ops + 9] + 1 : 0);
     if (n == -5) n = 16 + static_cast<int>(ops + 15 < f.code.size() ? f.code[ops + 15] + 1 : 0);
     if (n == -6) n = 11 + static_cast<int>(ops + 10 < f.code.size() ? f.code[ops + 10] + 1 : 0);
+    if (n == -7) n = 38 + static_cast<int>(ops + 37 < f.code.size() ? f.code[ops + 37] + 1 : 0);
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
     for (size_t k = 0; k < static_cast<size_t>(n) && ops + k < f.code.size(); ++k) {

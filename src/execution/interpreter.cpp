@@ -391,17 +391,38 @@ L_BrTableLookup : {
   fp[pc[15]] = v;
   HM_BR_TABLE_ADD(v, 21);
 }
+// The tail of the BrTableLookup forms: the slot value `x` selects an entry of the table in
+// linear memory, and that entry a target.
+#define HM_LOOKUP_JUMP(x)                                                                          \
+  do {                                                                                             \
+    HM_READ(uint32_t, v,                                                                           \
+            static_cast<uint64_t>(((static_cast<uint32_t>(x) & pc[4]) << (pc[7] & 31)) + pc[13]) + \
+                pc[16]);                                                                           \
+    HM_BR_TABLE_JUMP(v, 21);                                                                       \
+  } while (0)
 L_BrTableLookupLeanLoop:
   HM_CHECK_INTERRUPT();
   goto L_BrTableLookupLean;
-L_BrTableLookupLean : {
-  const uint32_t sum = ((static_cast<uint32_t>(fp[pc[3]]) & pc[4]) << (pc[7] & 31)) + pc[13];
-  const uint64_t ea = static_cast<uint64_t>(sum) + pc[16];
-  HM_CHECK_BOUNDS(ea, 4);
-  uint32_t v;
-  std::memcpy(&v, mem_base + ea, 4);
-  HM_BR_TABLE_JUMP(v, 21);
+L_BrTableLookupLean:
+  HM_LOOKUP_JUMP(fp[pc[3]]);
+// Words: 2-4 the I32Load (dst, addr, offset), 9-15 the I32ShrUAndAddLean on dst, 16- the
+// BrTableLookupLean(Loop) on dst, which uses the loaded value without reading it back.
+#define HM_FETCH(i)                                                                \
+  HM_READ(uint32_t, i, HM_SLOT_ADDR(3) + pc[4]);                                   \
+  fp[pc[2]] = i;                                                                   \
+  fp[pc[14]] = static_cast<uint32_t>(((i >> (pc[9] & 31)) & pc[12]) + fp[pc[15]]); \
+  pc += 16
+L_FetchDispatchLean : {
+  HM_FETCH(i);
+  HM_LOOKUP_JUMP(i);
 }
+L_FetchDispatchLeanLoop : {
+  HM_FETCH(i);
+  HM_CHECK_INTERRUPT();
+  HM_LOOKUP_JUMP(i);
+}
+#undef HM_FETCH
+#undef HM_LOOKUP_JUMP
 L_BrTableAndImmLean:
   // Words: 2-5 the I32AndImm (t, a, mask), 8-12 the BrTableAddImm, 13- the targets.
   HM_BR_TABLE_JUMP(static_cast<uint32_t>(fp[pc[3]]) & pc[4], 10);

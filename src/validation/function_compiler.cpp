@@ -681,6 +681,9 @@ uint32_t first_table_word(Op op) {
       return kHandlerWords + 16;
     case Op::BrTableAndImmLean:
       return kHandlerWords + 11;
+    case Op::FetchDispatchLean:
+    case Op::FetchDispatchLeanLoop:
+      return 2 * kHandlerWords + 14 + 22;
     default:
       return 0;
   }
@@ -767,6 +770,9 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     uint64_t old_target;  // in code_
   };
   std::vector<Reloc> relocs;
+  auto set_handler_in = [&](std::vector<uint32_t>& code, uint32_t at, Op op) {
+    std::memcpy(&code[at], &handlers_[static_cast<size_t>(op)], kHandlerWords * sizeof(uint32_t));
+  };
   // Records the branch words of instruction k, now at new_pos[k].
   auto relocate = [&](size_t k) {
     const Op op = insts_[k].op;
@@ -794,6 +800,9 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     copy_block(block, i);
     block = i + 1;
     new_pos[i] = static_cast<uint32_t>(out.size());
+    // The instruction in `out` just before this copy's next one, and where it came from.
+    size_t prev = i > 0 && tail_of[i - 1] == SIZE_MAX ? i - 1 : SIZE_MAX;
+    uint32_t prev_at = prev != SIZE_MAX ? new_pos[prev] : 0;
     for (size_t k = tail_of[i];; ++k) {
       // A copy of instruction k, relocated as if it stood here; a back edge to a dispatch
       // becomes the dispatch.
@@ -808,10 +817,16 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
         for (uint32_t w = first; w < len; ++w) relocs.push_back({at + w, target_of(pos + w)});
       }
       if (d != SIZE_MAX) {
-        std::memcpy(&out[at], &handlers_[static_cast<size_t>(Op::BrTableLookupLeanLoop)],
-                    kHandlerWords * sizeof(uint32_t));
+        set_handler_in(out, at, Op::BrTableLookupLeanLoop);
+        // A fetch of the value the dispatch is on, just before it, joins it.
+        if (prev != SIZE_MAX && insts_[prev].op == Op::I32LoadShrUAndAddLean &&
+            prev_at + (end_of(prev) - insts_[prev].pos) == at &&
+            code_[insts_[prev].pos + kHandlerWords] == code_[pos + kHandlerWords + 1])
+          set_handler_in(out, prev_at, Op::FetchDispatchLeanLoop);
         break;
       }
+      prev = src;
+      prev_at = at;
       if (ends_tail(op) || first_table_word(op) != 0) break;
     }
   }

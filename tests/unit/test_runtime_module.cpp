@@ -297,6 +297,28 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(0), i32(3)}), {i32(32)}));
   EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(1), i32(1)}), {i32(11)}));
   EXPECT_TRUE(returns(call(*instance, "mini_vm", {i32(2), i32(5)}), {i32(0)}));
+  {
+    // The program at 8192 (words 0x1001, 0, 0xff05, 4, 2), run by a model of fetch_vm.
+    const uint32_t program[] = {0x1001, 0, 0xff05, 4, 2};
+    const uint32_t base = 7;
+    uint32_t acc = 0;
+    for (uint32_t i : program) {
+      if ((i & 3) == 1) {
+        acc += ((i >> 3) & 0xff0) + base;
+      } else if ((i & 3) == 0) {
+        acc = acc * 3 + 1;
+      } else {
+        break;
+      }
+    }
+    EXPECT_TRUE(returns(call(*instance, "fetch_vm", {i32(8192), i32(base)}),
+                        {i32(static_cast<int32_t>(acc))}));
+    // Halts at once on the 2; after the zero word at the end of memory, the fetch (in the
+    // fused instruction) is past it.
+    EXPECT_TRUE(returns(call(*instance, "fetch_vm", {i32(8192 + 16), i32(base)}), {i32(0)}));
+    EXPECT_TRUE(
+        traps(call(*instance, "fetch_vm", {i32(65532), i32(0)}), TrapKind::MemoryOutOfBounds));
+  }
   // Bytes 0..3: 02 00 01 45 -> i = 0x45010002; (i >> 3) & 0xff0 = 0x000.
   EXPECT_TRUE(returns(call(*instance, "fetch", {i32(0), i32(9)}), {i32(9), i32(0x45010002)}));
   // Bytes 2..5: 01 45 03 44 -> i = 0x44034501; (i >> 3) & 0xff0 = 0x8a0.

@@ -268,6 +268,42 @@
         (br $fetch)))
     (local.get $acc))
 
+;; The same switch in a bytecode interpreter's shape: each case ends with the fetch of the
+  ;; next instruction, i = *pc; ra = base + ((i >> 3) & 0xff0), and a br back to the switch on
+  ;; i, which fetch and switch become one instruction (FetchDispatchLeanLoop). Case 0 (i & 3
+  ;; == 1): acc += ra; case 1 (i & 3 == 0): acc = acc * 3 + 1; anything else halts.
+  (func (export "fetch_vm") (param $pc i32) (param $base i32) (result i32)
+    (local $i i32) (local $ra i32) (local $acc i32)
+    (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $pc)))
+                                                (i32.const 3))
+                                     (i32.const 0xff0))
+                            (local.get $base)))
+    (loop $dispatch
+      (block $default
+        (block $c1
+          (block $c0
+            (br_table $c0 $c1 $default
+              (i32.add
+                (i32.load (i32.add (i32.shl (i32.and (local.get $i) (i32.const 3)) (i32.const 2))
+                                   (i32.const 16)))
+                (i32.const -1))))
+          (local.set $acc (i32.add (local.get $acc) (local.get $ra)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+          (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $pc)))
+                                                      (i32.const 3))
+                                           (i32.const 0xff0))
+                                  (local.get $base)))
+          (br $dispatch))
+        (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 3)) (i32.const 1)))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+        (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $pc)))
+                                                    (i32.const 3))
+                                         (i32.const 0xff0))
+                                (local.get $base)))
+        (br $dispatch)))
+    (local.get $acc))
+  (data (i32.const 8192) "\01\10\00\00\00\00\00\00\05\ff\00\00\04\00\00\00\02\00\00\00")
+
 ;; A bytecode fetch, i = *p; base + ((i >> 3) & 0xff0) (I32LoadShrUAndAddLean): both.
   (func (export "fetch") (param $p i32) (param $base i32) (result i32 i32)
     (local $i i32)
