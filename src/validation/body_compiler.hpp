@@ -630,6 +630,10 @@ class FunctionCompiler {
       if (code_[b + 12] == code_[b + 6] && code_[b + 20] == code_[b + 15]) {
         const bool lean = temps(b, {2, 6, 11, 15, 19});
         merge_last(3, lean ? Op::BrTableLookupLean : Op::BrTableLookup);
+        // On a value fetched just before (not at a loop's head: no label between).
+        if (lean && chained(2, Op::I32LoadShrUAndAddLean, 14) &&
+            code_[insts_[n - 4].pos + kHandlerWords] == code_[b + kHandlerWords + 1])
+          merge_last(2, Op::FetchDispatchLean);
       }
     }
   }

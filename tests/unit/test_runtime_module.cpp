@@ -318,6 +318,13 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
     EXPECT_TRUE(returns(call(*instance, "fetch_vm", {i32(8192 + 16), i32(base)}), {i32(0)}));
     EXPECT_TRUE(
         traps(call(*instance, "fetch_vm", {i32(65532), i32(0)}), TrapKind::MemoryOutOfBounds));
+    // The same fetch and switch once, outside a loop (FetchDispatchLean).
+    EXPECT_TRUE(returns(call(*instance, "fetch_switch", {i32(8192), i32(base)}),
+                        {i32(static_cast<int32_t>(((0x1001u >> 3) & 0xff0) + base))}));
+    EXPECT_TRUE(returns(call(*instance, "fetch_switch", {i32(8196), i32(base)}), {i32(1000)}));
+    EXPECT_TRUE(returns(call(*instance, "fetch_switch", {i32(8208), i32(base)}), {i32(-1)}));
+    EXPECT_TRUE(
+        traps(call(*instance, "fetch_switch", {i32(65534), i32(0)}), TrapKind::MemoryOutOfBounds));
   }
   // Bytes 0..3: 02 00 01 45 -> i = 0x45010002; (i >> 3) & 0xff0 = 0x000.
   EXPECT_TRUE(returns(call(*instance, "fetch", {i32(0), i32(9)}), {i32(9), i32(0x45010002)}));

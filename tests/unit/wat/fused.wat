@@ -303,6 +303,25 @@
         (br $dispatch)))
     (local.get $acc))
   (data (i32.const 8192) "\01\10\00\00\00\00\00\00\05\ff\00\00\04\00\00\00\02\00\00\00")
+  ;; One fetch and the switch on it, with no loop (FetchDispatchLean): case 0 returns ra,
+  ;; case 1 i + 1000, the default -1.
+  (func (export "fetch_switch") (param $pc i32) (param $base i32) (result i32)
+    (local $i i32) (local $ra i32)
+    (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $pc)))
+                                                (i32.const 3))
+                                     (i32.const 0xff0))
+                            (local.get $base)))
+    (block $default
+      (block $c1
+        (block $c0
+          (br_table $c0 $c1 $default
+            (i32.add
+              (i32.load (i32.add (i32.shl (i32.and (local.get $i) (i32.const 3)) (i32.const 2))
+                                 (i32.const 16)))
+              (i32.const -1))))
+        (return (local.get $ra)))
+      (return (i32.add (local.get $i) (i32.const 1000))))
+    (i32.const -1))
 
 ;; A bytecode fetch, i = *p; base + ((i >> 3) & 0xff0) (I32LoadShrUAndAddLean): both.
   (func (export "fetch") (param $p i32) (param $base i32) (result i32 i32)
