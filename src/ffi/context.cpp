@@ -30,6 +30,9 @@ Error with_where(Error e, std::string_view where) {
 
 constexpr uint32_t kScratchSize = 64;
 constexpr uint32_t kScratchAlign = 8;
+// The argument arena: big enough for the arguments of most calls, small enough not to matter.
+constexpr uint32_t kArgArenaSize = 4096;
+constexpr uint32_t kArgArenaAlign = 16;
 
 }  // namespace
 
@@ -154,6 +157,26 @@ void ScratchLease::release() noexcept {
   owns_scratch_ = false;
   fresh_ = {};
   ctx_ = nullptr;
+}
+
+std::optional<uint32_t> copy_to_arena(GuestContext& ctx, const void* bytes, size_t size,
+                                      uint32_t align) {
+  // An empty argument still gets a byte, so that its pointer is distinct and in bounds.
+  const uint64_t bytes_taken = std::max<size_t>(size, 1);
+  if (bytes_taken > kArgArenaSize || align > kArgArenaAlign || (align & (align - 1)) != 0)
+    return std::nullopt;
+  const uint64_t at = (uint64_t{ctx.arena_used} + align - 1) & ~uint64_t{align - 1};
+  if (at + bytes_taken > kArgArenaSize) return std::nullopt;
+  if (ctx.arena.raw == 0) {
+    // A guest without an allocator fails here and again, with its error, in copy_to_guest.
+    auto a = guest_alloc(ctx, kArgArenaSize, kArgArenaAlign);
+    if (!a) return std::nullopt;
+    ctx.arena = *a;
+  }
+  ctx.arena_used = static_cast<uint32_t>(at + bytes_taken);
+  const uint32_t ptr = ctx.arena.ptr + static_cast<uint32_t>(at);
+  if (size != 0) std::memcpy(ctx.memory.data() + ptr, bytes, size);
+  return ptr;
 }
 
 Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t size,

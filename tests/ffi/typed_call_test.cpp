@@ -154,6 +154,37 @@ TEST(HostFunc, TypedCallsNestInsideHostFunctions) {
   EXPECT_EQ(must(add(7, -8)), -1);
 }
 
+TEST(HostFunc, NestedCallsKeepTheOuterCallsArguments) {
+  // String arguments are copied into a per-guest arena used as a stack: a typed call made
+  // from a host function takes its part above the outer call's, whose argument the guest
+  // (and this host function) may still be reading.
+  Env env;
+  ffi::TypedFunc<std::string(std::string_view)> echo;
+  std::string seen_after;
+  const std::string inner_arg(300, 'x');
+  ffi::define(env.linker, "env", "log", [](std::string_view) {});
+  ffi::define(env.linker, "env", "twice", [](int32_t x) { return 2 * x; });
+  ffi::define(env.linker, "env", "decorate",
+              [&](std::string_view s) -> hailmary::Result<std::string> {
+                auto inner = echo(inner_arg);
+                if (!inner) return std::move(inner).error();
+                if (*inner != inner_arg) return ffi::ffi_error("the nested echo changed");
+                seen_after = std::string(s);
+                return "<" + std::string(s) + ">";
+              });
+  auto guest = env.attach(HM_WASM_GREETER);
+  echo = must(guest.func<std::string(std::string_view)>("echo"));
+  auto decorate = must(guest.func<std::string(std::string_view)>("decorate"));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(must(decorate("outer argument")), "<outer argument>");
+    EXPECT_EQ(seen_after, "outer argument");
+  }
+  // Arguments past the arena's size get allocations of their own.
+  const std::string big(10000, 'b');
+  EXPECT_EQ(must(echo(big)), big);
+  EXPECT_EQ(must(decorate(big)), "<" + big + ">");
+}
+
 TEST(HostFunc, WrongImportTypeIsALinkError) {
   Env env;
   ffi::define(env.linker, "env", "log", [](int32_t) {});  // guest imports log(string)

@@ -58,6 +58,12 @@ struct GuestContext {
   /// A small return area reused by sret calls; `scratch_busy` covers re-entrant calls.
   GuestAlloc scratch;
   bool scratch_busy = false;
+  /// Where typed calls copy their string, bytes and struct arguments, which the guest borrows
+  /// for the call only: used as a stack, a call nested in another (from a host function)
+  /// taking its part above the outer call's. `arena_used` bytes are taken; arguments that do
+  /// not fit get an allocation of their own.
+  GuestAlloc arena;
+  uint32_t arena_used = 0;
   /// Contract records of the module: export name -> signature text.
   std::vector<std::pair<std::string, std::string>> contract;
   bool has_contract = false;
