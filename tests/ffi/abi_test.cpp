@@ -43,3 +43,29 @@ TEST(Abi, ErrorNames) {
   EXPECT_FALSE(hailmary::ffi::is_valid_utf8(reinterpret_cast<const uint8_t*>("\xed\xa0\x80"), 3));
   EXPECT_FALSE(hailmary::ffi::is_valid_utf8(reinterpret_cast<const uint8_t*>("\xc0\xaf"), 2));
 }
+
+// Long text goes through the ASCII fast paths (32 and 8 bytes a step): a non-ASCII byte
+// anywhere, on either side of a step's boundary, must still be checked.
+TEST(Abi, Utf8ValidationAtEveryPositionOfLongText) {
+  auto valid = [](const std::string& s) {
+    return hailmary::ffi::is_valid_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  for (size_t n : {31u, 32u, 33u, 40u, 64u, 71u, 100u}) {
+    const std::string ascii(n, 'a');
+    EXPECT_TRUE(valid(ascii)) << n;
+    for (size_t k = 0; k < n; ++k) {
+      std::string bad = ascii;
+      bad[k] = '\xff';
+      EXPECT_FALSE(valid(bad)) << n << " at " << k;
+      if (k + 1 < n) {
+        std::string two = ascii;  // U+00E9, well-formed
+        two[k] = '\xc3';
+        two[k + 1] = '\xa9';
+        EXPECT_TRUE(valid(two)) << n << " at " << k;
+        std::string lone = ascii;  // a lead byte whose continuation is missing
+        lone[k] = '\xc3';
+        EXPECT_FALSE(valid(lone)) << n << " at " << k;
+      }
+    }
+  }
+}

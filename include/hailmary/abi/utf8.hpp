@@ -14,8 +14,15 @@ namespace hailmary::abi {
 inline bool is_valid_utf8(const unsigned char* p, size_t n) noexcept {
   const unsigned char* end = p + n;
   while (p < end) {
-    // ASCII fast path, 8 bytes a step: most text is mostly ASCII, and inside a guest an
-    // interpreted byte loop is what costs.
+    // ASCII fast path, 32 and then 8 bytes a step: most text is mostly ASCII, and inside a
+    // guest an interpreted byte loop is what costs (one test of four words or-ed together
+    // takes about half the instructions of four tests).
+    while (end - p >= 32) {
+      uint64_t w[4];
+      __builtin_memcpy(w, p, 32);
+      if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) != 0) break;
+      p += 32;
+    }
     while (end - p >= 8) {
       uint64_t w;
       __builtin_memcpy(&w, p, 8);
