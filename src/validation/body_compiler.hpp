@@ -532,8 +532,18 @@ class FunctionCompiler {
     last_dst_pos_ = UINT32_MAX;
   }
   void set_handler(uint32_t pos, Op o) {
-    std::memcpy(&code_[pos], &handlers_[static_cast<size_t>(o)], kHandlerWords * sizeof(uint32_t));
+    write_handler(code_, pos, o);
     if (!insts_.empty() && insts_.back().pos == pos) insts_.back().op = o;
+  }
+  // Makes the instruction at `pos` in `code` an `o` (its operand words stay).
+  void write_handler(std::vector<uint32_t>& code, uint32_t pos, Op o) const {
+    std::memcpy(&code[pos], &handlers_[static_cast<size_t>(o)], kHandlerWords * sizeof(uint32_t));
+  }
+  // The I32LoadShrUAndAddLean at `fetch` loads the value that the BrTableLookupLean at `lookup`
+  // switches on (the load's dst is the lookup's index, the a of its I32AndShlImm): the two can
+  // be one FetchDispatchLean[Loop].
+  bool fetch_feeds_lookup(uint32_t fetch, uint32_t lookup) const {
+    return code_[fetch + kHandlerWords] == code_[lookup + kHandlerWords + 1];
   }
   // A branch target is being placed at the current position: no instruction emitted from
   // here on may be fused with the one before it.
@@ -632,7 +642,7 @@ class FunctionCompiler {
         merge_last(3, lean ? Op::BrTableLookupLean : Op::BrTableLookup);
         // On a value fetched just before (not at a loop's head: no label between).
         if (lean && chained(2, Op::I32LoadShrUAndAddLean, 14) &&
-            code_[insts_[n - 4].pos + kHandlerWords] == code_[b + kHandlerWords + 1])
+            fetch_feeds_lookup(insts_[n - 4].pos, b))
           merge_last(2, Op::FetchDispatchLean);
       }
     }

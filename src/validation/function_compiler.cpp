@@ -681,9 +681,9 @@ uint32_t first_table_word(Op op) {
       return kHandlerWords + 16;
     case Op::BrTableAndImmLean:
       return kHandlerWords + 11;
-    case Op::FetchDispatchLean:
+    case Op::FetchDispatchLean:  // the fetch's words, then the BrTableLookupLean's
     case Op::FetchDispatchLeanLoop:
-      return 2 * kHandlerWords + 14 + 22;
+      return kHandlerWords + 14 + first_table_word(Op::BrTableLookupLean);
     default:
       return 0;
   }
@@ -770,9 +770,6 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     uint64_t old_target;  // in code_
   };
   std::vector<Reloc> relocs;
-  auto set_handler_in = [&](std::vector<uint32_t>& code, uint32_t at, Op op) {
-    std::memcpy(&code[at], &handlers_[static_cast<size_t>(op)], kHandlerWords * sizeof(uint32_t));
-  };
   // Records the branch words of instruction k, now at new_pos[k].
   auto relocate = [&](size_t k) {
     const Op op = insts_[k].op;
@@ -817,12 +814,12 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
         for (uint32_t w = first; w < len; ++w) relocs.push_back({at + w, target_of(pos + w)});
       }
       if (d != SIZE_MAX) {
-        set_handler_in(out, at, Op::BrTableLookupLeanLoop);
+        write_handler(out, at, Op::BrTableLookupLeanLoop);
         // A fetch of the value the dispatch is on, just before it, joins it.
         if (prev != SIZE_MAX && insts_[prev].op == Op::I32LoadShrUAndAddLean &&
             prev_at + (end_of(prev) - insts_[prev].pos) == at &&
-            code_[insts_[prev].pos + kHandlerWords] == code_[pos + kHandlerWords + 1])
-          set_handler_in(out, prev_at, Op::FetchDispatchLeanLoop);
+            fetch_feeds_lookup(insts_[prev].pos, pos))
+          write_handler(out, prev_at, Op::FetchDispatchLeanLoop);
         break;
       }
       prev = src;
