@@ -140,6 +140,28 @@ constexpr uint32_t kMaxActivations = 256;
   s.pending_error = std::move(e);
 }
 
+/// memory.copy within one memory: a memmove, but for a case glibc's memmove handles badly on
+/// AMD Zen (this machine class): over 2 KiB, no overlap, and the destination 1 to 31 bytes
+/// past the source modulo 4 KiB. Its `rep movsb` then runs 2.5 to 27 times slower (4 KiB in
+/// 1.16 us instead of 43 ns). Pieces of 2 KiB or less, copied from the end, stay off that
+/// path and copy at the speed of the good case. A guest's memcpy lands on such addresses by
+/// chance of its heap layout.
+[[gnu::noinline]] void copy_within_memory(uint8_t* base, uint64_t to, uint64_t from,
+                                          uint64_t n) noexcept {
+  constexpr uint64_t kPiece = 2048;
+  const bool apart = to >= from + n || from >= to + n;
+  if (n > kPiece && apart && ((to - from) & 4095) - 1 < 31) {
+    uint64_t left = n;
+    while (left > kPiece) {
+      left -= kPiece;
+      std::memmove(base + to + left, base + from + left, kPiece);
+    }
+    std::memmove(base + to, base + from, left);
+    return;
+  }
+  std::memmove(base + to, base + from, n);
+}
+
 }  // namespace
 
 /// Runs wasm function `entry` with the arguments in `slots` (results replace them), on a new
@@ -1096,7 +1118,7 @@ L_MemoryCopy : {
   uint64_t src = static_cast<uint32_t>(fp[pc[3]]);
   uint64_t n = static_cast<uint32_t>(fp[pc[4]]);
   if (src + n > mem_size || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
-  if (n) std::memmove(mem_base + d, mem_base + src, n);
+  if (n) copy_within_memory(mem_base, d, src, n);
   pc += 5;
   NEXT();
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -104,6 +105,42 @@ TEST(MemoryApi, GuestGrowthIsVisibleToTheHost) {
   // And host growth is visible to the guest.
   ASSERT_TRUE(mem->grow(1).ok());
   EXPECT_TRUE(returns(call(*instance, "size"), {i32(4)}));
+}
+
+TEST(MemoryCopy, SplitCopiesMatchMemmoveAtEveryDistanceAndLength) {
+  // Copies over 2 KiB whose destination sits just past the source modulo 4 KiB are done in
+  // pieces from the end (copy_within_memory); each must still copy like one memmove,
+  // overlapping or not, in both directions.
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "copy");
+  auto instance = Linker(store).instantiate(module);
+  ASSERT_TRUE(instance.ok()) << instance.error();
+  auto mem = instance->get_memory("mem");
+  ASSERT_TRUE(mem);
+  uint8_t* base = mem->data();
+  const size_t size = static_cast<size_t>(mem->size());
+  std::vector<uint8_t> expected(size);
+  int cases = 0;
+  for (uint32_t n : {1u, 2047u, 2048u, 2049u, 4096u, 6000u, 20000u}) {
+    for (int64_t apart : {int64_t{4096}, int64_t{24576}, int64_t{-8192}, int64_t{0}}) {
+      for (int64_t delta : {-31, -1, 0, 1, 7, 16, 31, 32, 100}) {
+        const int64_t from = 60000 + (cases % 7) * 3;
+        const int64_t to = from + apart + delta;
+        for (size_t i = 0; i < size; ++i) base[i] = static_cast<uint8_t>(i * 7 + i / 251);
+        std::memcpy(expected.data(), base, size);
+        std::memmove(expected.data() + to, expected.data() + from, n);
+        ASSERT_TRUE(returns(call(*instance, "copy",
+                                 {i32(static_cast<int32_t>(to)), i32(static_cast<int32_t>(from)),
+                                  i32(static_cast<int32_t>(n))}),
+                            {}));
+        ASSERT_EQ(std::memcmp(base, expected.data(), size), 0)
+            << "n " << n << " from " << from << " to " << to;
+        ++cases;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 7 * 4 * 9);
 }
 
 // ---- Table ----
