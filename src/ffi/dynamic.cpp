@@ -252,31 +252,6 @@ Value from_slot(ValType t, uint64_t s) {
   return Value::from_bits(t, narrow ? static_cast<uint32_t>(s) : s);
 }
 
-/// Guest buffers of one call, freed on every path.
-class Buffers {
- public:
-  explicit Buffers(detail::GuestContext& ctx) : ctx_(ctx) {}
-  Buffers(const Buffers&) = delete;
-  Buffers& operator=(const Buffers&) = delete;
-  ~Buffers() {
-    for (const auto& a : a_) (void)detail::guest_free(ctx_, a);
-  }
-  void add(const detail::GuestAlloc& a) { a_.push_back(a); }
-  Result<void> free_all() {
-    Result<void> first;
-    for (const auto& a : a_) {
-      auto r = detail::guest_free(ctx_, a);
-      if (!r && first) first = std::move(r);
-    }
-    a_.clear();
-    return first;
-  }
-
- private:
-  detail::GuestContext& ctx_;
-  std::vector<detail::GuestAlloc> a_;
-};
-
 }  // namespace
 
 Result<DynSignature> parse_signature(std::string_view text) {
@@ -319,15 +294,14 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
   FuncType type = sig_.lowered();
   std::vector<uint64_t> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
   detail::GuestContext& ctx = *ctx_;
-  Buffers buffers(ctx);
-  detail::ScratchLease lease;
+  detail::CallBuffers buffers(ctx);
   uint32_t ret = 0;
   size_t off = 0;
   if (sig_.sret()) {
     bool text = sig_.result.kind == Kind::String || sig_.result.kind == Kind::Bytes;
     uint32_t size = text ? sizeof(StringResult) : sig_.result.size;
     uint32_t align = text ? alignof(StringResult) : sig_.result.align;
-    auto area = lease.acquire(ctx, size, align);
+    auto area = buffers.copy_in(nullptr, size, align);
     if (!area) return std::move(area).error();
     ret = *area;
     slots[off++] = ret;
@@ -351,10 +325,9 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
         size = b->size();
       }
       if (size > UINT32_MAX) return ffi_error(where(i) + " is larger than 4 GiB");
-      auto g = detail::copy_to_guest(ctx, data, size, 1);
+      auto g = buffers.copy_in(data, size, 1);
       if (!g) return std::move(g).error();
-      buffers.add(*g);
-      slots[off++] = g->ptr;
+      slots[off++] = *g;
       slots[off++] = static_cast<uint32_t>(size);
     } else if (p.kind == Kind::Struct) {
       const auto* fields = std::get_if<std::vector<Value>>(&a);
@@ -371,10 +344,9 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
         uint64_t raw = (*fields)[f].bits();
         std::memcpy(bytes.data() + p.fields[f].offset, &raw, p.fields[f].size);
       }
-      auto g = detail::copy_to_guest(ctx, bytes.data(), bytes.size(), p.align);
+      auto g = buffers.copy_in(bytes.data(), bytes.size(), p.align);
       if (!g) return std::move(g).error();
-      buffers.add(*g);
-      slots[off++] = g->ptr;
+      slots[off++] = *g;
     } else {
       const auto* v = std::get_if<Value>(&a);
       if (v == nullptr || v->type() != p.val) {

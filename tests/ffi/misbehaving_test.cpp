@@ -111,7 +111,7 @@ TEST(Misbehaving, FreeTraps) {
   ASSERT_TRUE(b.set_mode(4));
   // The call works; releasing its argument traps. (Past the argument arena's 4 KiB, the
   // argument has an allocation of its own, freed after the call.)
-  auto r = b.str_len(std::string(5000, 'a'));
+  auto r = b.str_len(std::string(10000, 'a'));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind(), ErrorKind::Trap);
   EXPECT_TRUE(contains(r.error().message(), "hail_mary_free")) << r.error();
@@ -140,7 +140,7 @@ TEST(Misbehaving, GuestFreesHostBufferThenHostFreesAgain) {
   Env env;
   auto guest = env.attach(HM_WASM_BAD_CPP);
   auto steal = must(guest.func<int32_t(std::string_view)>("steal"));
-  auto r = steal(std::string(5000, 'm'));  // an allocation of its own, past the arena
+  auto r = steal(std::string(10000, 'm'));  // an allocation of its own, past the arena
   ASSERT_FALSE(r);  // the SDK allocator traps on the double free instead of corrupting
   EXPECT_EQ(r.error().kind(), ErrorKind::Trap);
   auto code = must(guest.func<std::string()>("bad_code"));

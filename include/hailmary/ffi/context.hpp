@@ -55,13 +55,10 @@ struct GuestContext {
   std::string free_name;
   /// Bumped on every typed call into the guest (GuestView validity).
   std::shared_ptr<uint64_t> epoch = std::make_shared<uint64_t>(0);
-  /// A small return area reused by sret calls; `scratch_busy` covers re-entrant calls.
-  GuestAlloc scratch;
-  bool scratch_busy = false;
-  /// Where typed calls copy their string, bytes and struct arguments, which the guest borrows
-  /// for the call only: used as a stack, a call nested in another (from a host function)
-  /// taking its part above the outer call's. `arena_used` bytes are taken; arguments that do
-  /// not fit get an allocation of their own.
+  /// Where calls put what the guest borrows for the call only (string, bytes and struct
+  /// arguments, the return area of a struct or string result): used as a stack, a call nested
+  /// in another (from a host function) taking its part above the outer call's. `arena_used`
+  /// bytes are taken; what does not fit gets an allocation of its own.
   GuestAlloc arena;
   uint32_t arena_used = 0;
   /// Contract records of the module: export name -> signature text.
@@ -88,21 +85,53 @@ Result<void> release(GuestContext& ctx, const Func& fn, ReleaseShape shape, uint
 /// The shape of a release export, or nullopt if its type fits none.
 std::optional<ReleaseShape> release_shape_of(const FuncType& type);
 
-/// Borrow of the scratch return area for one call (falls back to a fresh allocation when a
-/// re-entrant call already holds it).
-class ScratchLease {
+/// Copies `bytes` (zeros if null) into a fresh guest buffer (at least one byte, so that even an
+/// empty string has a valid non-null pointer).
+Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t size, uint32_t align);
+/// Copies `bytes` (zeros if null) into the context's argument arena (allocated on first use)
+/// and returns their guest address, or nullopt when they do not fit (the caller allocates
+/// instead).
+std::optional<uint32_t> copy_to_arena(GuestContext& ctx, const void* bytes, size_t size,
+                                      uint32_t align);
+
+/// The guest memory one call borrows: parts of the arena, given back when the call ends, and
+/// allocations for what does not fit there, freed then, on every path.
+class CallBuffers {
  public:
-  ScratchLease() = default;
-  ScratchLease(const ScratchLease&) = delete;
-  ScratchLease& operator=(const ScratchLease&) = delete;
-  ~ScratchLease() { release(); }
-  Result<uint32_t> acquire(GuestContext& ctx, uint32_t size, uint32_t align);
-  void release() noexcept;
+  explicit CallBuffers(GuestContext& ctx) : ctx_(ctx), arena_mark_(ctx.arena_used) {}
+  CallBuffers(const CallBuffers&) = delete;
+  CallBuffers& operator=(const CallBuffers&) = delete;
+  ~CallBuffers() {
+    for (const GuestAlloc& a : fresh_) (void)guest_free(ctx_, a);
+    ctx_.arena_used = arena_mark_;
+  }
+  /// Copies an argument into guest memory for the call (zeros if `bytes` is null: a return
+  /// area, which a guest that forgets to write its result then reads as zeros, not as stale
+  /// data). Returns its guest address.
+  Result<uint32_t> copy_in(const void* bytes, size_t size, uint32_t align) {
+    if (auto at = copy_to_arena(ctx_, bytes, size, align)) return *at;
+    auto a = copy_to_guest(ctx_, bytes, size, align);
+    if (!a) return std::move(a).error();
+    fresh_.push_back(*a);
+    return a->ptr;
+  }
+  /// Frees now; the first failure (e.g. the guest's free trapping on a double free) is
+  /// returned, the remaining buffers are still freed.
+  Result<void> free_all() {
+    Result<void> first;
+    for (const GuestAlloc& a : fresh_) {
+      auto r = guest_free(ctx_, a);
+      if (!r && first) first = std::move(r);
+    }
+    fresh_.clear();
+    ctx_.arena_used = arena_mark_;
+    return first;
+  }
 
  private:
-  GuestContext* ctx_ = nullptr;
-  bool owns_scratch_ = false;
-  GuestAlloc fresh_;
+  GuestContext& ctx_;
+  uint32_t arena_mark_;            // the arena's use when the call began, restored when it ends
+  std::vector<GuestAlloc> fresh_;  // empty (no heap) unless something did not fit the arena
 };
 
 }  // namespace detail

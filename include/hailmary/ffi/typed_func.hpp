@@ -16,55 +16,6 @@ namespace hailmary::ffi {
 
 namespace detail {
 
-/// Copies `bytes` into a fresh guest buffer (at least one byte, so that even an empty string
-/// has a valid non-null pointer).
-Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t size, uint32_t align);
-/// Copies `bytes` into the context's argument arena (allocated on first use) and returns
-/// their guest address, or nullopt when they do not fit (the caller allocates instead).
-std::optional<uint32_t> copy_to_arena(GuestContext& ctx, const void* bytes, size_t size,
-                                      uint32_t align);
-
-/// Guest buffers holding one call's arguments; freed (and the arena's part given back) after
-/// the call on every path.
-template <size_t N>
-class CallBuffers {
- public:
-  explicit CallBuffers(GuestContext& ctx) : ctx_(ctx), arena_mark_(ctx.arena_used) {}
-  CallBuffers(const CallBuffers&) = delete;
-  CallBuffers& operator=(const CallBuffers&) = delete;
-  ~CallBuffers() {
-    for (size_t i = 0; i < n_; ++i) (void)guest_free(ctx_, a_[i]);
-    ctx_.arena_used = arena_mark_;
-  }
-  /// Copies an argument into guest memory for the call: into the argument arena, or (too
-  /// big for what is left of it) a fresh allocation. Returns its guest address.
-  Result<uint32_t> copy_in(const void* bytes, size_t size, uint32_t align) {
-    if (auto at = copy_to_arena(ctx_, bytes, size, align)) return *at;
-    auto a = copy_to_guest(ctx_, bytes, size, align);
-    if (!a) return std::move(a).error();
-    a_[n_++] = *a;
-    return a->ptr;
-  }
-  /// Frees now; the first failure (e.g. the guest's free trapping on a double free) is
-  /// returned, the remaining buffers are still freed.
-  Result<void> free_all() {
-    Result<void> first;
-    for (size_t i = 0; i < n_; ++i) {
-      auto r = guest_free(ctx_, a_[i]);
-      if (!r && first) first = std::move(r);
-    }
-    n_ = 0;
-    ctx_.arena_used = arena_mark_;
-    return first;
-  }
-
- private:
-  GuestContext& ctx_;
-  uint32_t arena_mark_;  // the arena's use when the call began, restored when it ends
-  std::array<GuestAlloc, N == 0 ? 1 : N> a_{};
-  size_t n_ = 0;
-};
-
 /// Reads a StringResult at `ret`, copies the bytes out, releases the guest buffer, checks the
 /// error code, bounds and (for text) UTF-8.
 Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Func& release,
@@ -137,20 +88,20 @@ class TypedFunc<R(A...)> {
     } else {
       uint64_t* slots = slots_here;
       detail::GuestContext& ctx = *ctx_;
-      detail::CallBuffers<kBuffers> buffers(ctx);
-      detail::ScratchLease lease;
-      uint32_t ret = 0;
-      if constexpr (S::sret) {
-        auto area = lease.acquire(ctx, abi::sret_size<R>(), abi::sret_align<R>());
-        if (!area) return std::move(area).error();
-        ret = *area;
-        slots[0] = ret;
-      }
+      detail::CallBuffers buffers(ctx);
       std::optional<Error> err;
       size_t off = S::sret ? 1 : 0;
       size_t index = 0;
       ((err ? void() : lower<A>(slots, off, index, args, buffers, err), ++index), ...);
       if (err) return std::move(*err);
+      uint32_t ret = 0;
+      if constexpr (S::sret) {
+        // The return area goes after the arguments, which then start the arena's free part.
+        auto area = buffers.copy_in(nullptr, abi::sret_size<R>(), abi::sret_align<R>());
+        if (!area) return std::move(area).error();
+        ret = *area;
+        slots[0] = ret;
+      }
       ++*ctx.epoch;
       if (auto r = func_.call_raw(slots); !r) return std::move(r).error();
       auto out = lift(slots, ret);
@@ -161,9 +112,9 @@ class TypedFunc<R(A...)> {
   }
 
  private:
-  template <class T, size_t N>
+  template <class T>
   void lower(uint64_t* slots, size_t& off, size_t index, const detail::host_arg_t<T>& arg,
-             detail::CallBuffers<N>& buffers, std::optional<Error>& err) const {
+             detail::CallBuffers& buffers, std::optional<Error>& err) const {
     constexpr abi::Kind k = abi::kind_of<T>;
     if constexpr (k == abi::Kind::String || k == abi::Kind::Bytes) {
       auto* data = reinterpret_cast<const uint8_t*>(arg.data());
