@@ -33,6 +33,7 @@ HM_EXPORT(greet, [](Str name) -> Result<String> {
 });
 
 HM_EXPORT(echo, [](Str s) -> String { return String(s); });
+HM_EXPORT(echo_bytes, [](Bytes b) -> Bytes { return b; });  // the SDK copies the result
 HM_EXPORT(byte_sum, [](Bytes b) -> uint64_t {
   uint64_t sum = 0;
   for (uint32_t i = 0; i < b.len; ++i) sum += b.ptr[i];

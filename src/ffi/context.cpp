@@ -170,9 +170,12 @@ Result<GuestAlloc> copy_to_guest(GuestContext& ctx, const void* bytes, size_t si
   return a;
 }
 
-Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Func& release_fn,
-                                       ReleaseShape shape, std::string_view release_name, bool text,
-                                       std::string_view where) {
+namespace {
+// The bytes of a StringResult at `ret`, as an Out (std::string or std::vector<uint8_t>), the
+// guest buffer released; text is checked as UTF-8.
+template <class Out>
+Result<Out> take_result(GuestContext& ctx, uint32_t ret, const Func& release_fn, ReleaseShape shape,
+                        std::string_view release_name, bool text, std::string_view where) {
   GuestMemory mem = ctx.guest_memory();
   auto sr = mem.read<StringResult>(ret);
   if (!sr) return with_where(std::move(sr).error(), where);
@@ -182,14 +185,16 @@ Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Fu
   uint32_t ptr = sr->ptr.offset;
   uint32_t len = sr->len;
   if (ptr == 0) {
-    if (len == 0) return std::string();
+    if (len == 0) return Out();
     return ffi_error(std::string(where) + ": guest returned a null pointer with length " +
                      std::to_string(len));
   }
   if (auto ok = mem.check(ptr, len); !ok) {
     return with_where(std::move(ok).error(), std::string(where) + ": returned buffer");
   }
-  std::string out(reinterpret_cast<const char*>(ctx.memory.data() + ptr), len);
+  using Byte = typename Out::value_type;
+  const auto* bytes = reinterpret_cast<const Byte*>(ctx.memory.data() + ptr);
+  Out out(bytes, bytes + len);
   // Release before validating, so that invalid content does not leak the buffer either.
   Result<void> freed = release_fn ? release(ctx, release_fn, shape, ptr, len, release_name)
                                   : release(ctx, ctx.free, ctx.free_shape, ptr, len, ctx.free_name);
@@ -198,6 +203,20 @@ Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Fu
     return ffi_error(std::string(where) + ": guest returned a string that is not valid UTF-8");
   }
   return out;
+}
+}  // namespace
+
+Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Func& release_fn,
+                                       ReleaseShape shape, std::string_view release_name,
+                                       std::string_view where) {
+  return take_result<std::string>(ctx, ret, release_fn, shape, release_name, true, where);
+}
+
+Result<std::vector<uint8_t>> take_bytes_result(GuestContext& ctx, uint32_t ret,
+                                               const Func& release_fn, ReleaseShape shape,
+                                               std::string_view release_name,
+                                               std::string_view where) {
+  return take_result<std::vector<uint8_t>>(ctx, ret, release_fn, shape, release_name, false, where);
 }
 
 Result<Func> lookup_func(const Instance& instance, std::string_view name, const FuncType& expected,

@@ -380,14 +380,12 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
     }
     case Kind::String:
     case Kind::Bytes: {
-      auto s = detail::take_string_result(ctx, ret, release_, shape_, release_name_,
-                                          r.kind == Kind::String, name_);
-      if (!s) {
-        out = std::move(s).error();
-      } else if (r.kind == Kind::String) {
-        out = DynValue(std::move(*s));
+      if (r.kind == Kind::String) {
+        auto s = detail::take_string_result(ctx, ret, release_, shape_, release_name_, name_);
+        out = s ? Result<DynValue>(DynValue(std::move(*s))) : Result<DynValue>(s.error());
       } else {
-        out = DynValue(std::vector<uint8_t>(s->begin(), s->end()));
+        auto b = detail::take_bytes_result(ctx, ret, release_, shape_, release_name_, name_);
+        out = b ? Result<DynValue>(DynValue(std::move(*b))) : Result<DynValue>(b.error());
       }
       break;
     }

@@ -170,6 +170,22 @@ TEST(Marshal, NoLeakAcross100kStringRoundTrips) {
   EXPECT_EQ(guest.memory().memory().pages(), pages);
 }
 
+TEST(Marshal, BytesResultsComeBackWholeAtEverySize) {
+  // Bytes results are copied from the guest straight into the returned vector; every byte
+  // value, sizes from empty to past the argument arena, no buffer left behind.
+  Env env;
+  auto guest = greeter_guest(env);
+  auto echo = must(guest.func<std::vector<uint8_t>(std::span<const uint8_t>)>("echo_bytes"));
+  ASSERT_EQ(must(echo(std::vector<uint8_t>{1, 2, 3})), (std::vector<uint8_t>{1, 2, 3}));
+  const uint32_t before = live(guest);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{255}, size_t{4096}, size_t{100000}}) {
+    std::vector<uint8_t> in(n);
+    for (size_t i = 0; i < n; ++i) in[i] = static_cast<uint8_t>(i * 131 + i / 256);
+    EXPECT_EQ(must(echo(in)), in) << n;
+  }
+  EXPECT_EQ(live(guest), before);
+}
+
 TEST(Marshal, DynamicCallsRoundTripSmallAndLargeArgumentsWithoutLeaks) {
   // A call by run-time signature takes its arguments and its return area from the argument
   // arena as a typed call does, and allocates what does not fit there: every round trip

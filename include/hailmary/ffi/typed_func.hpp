@@ -17,10 +17,14 @@ namespace hailmary::ffi {
 namespace detail {
 
 /// Reads a StringResult at `ret`, copies the bytes out, releases the guest buffer, checks the
-/// error code, bounds and (for text) UTF-8.
+/// error code, bounds and UTF-8.
 Result<std::string> take_string_result(GuestContext& ctx, uint32_t ret, const Func& release,
-                                       ReleaseShape shape, std::string_view release_name, bool text,
+                                       ReleaseShape shape, std::string_view release_name,
                                        std::string_view where);
+/// take_string_result for bytes: no UTF-8 check, and copied straight into the vector.
+Result<std::vector<uint8_t>> take_bytes_result(GuestContext& ctx, uint32_t ret, const Func& release,
+                                               ReleaseShape shape, std::string_view release_name,
+                                               std::string_view where);
 
 }  // namespace detail
 
@@ -161,13 +165,10 @@ class TypedFunc<R(A...)> {
     } else if constexpr (k == abi::Kind::Tuple) {
       return detail::tuple_from_slots<B>(slots, std::make_index_sequence<std::tuple_size_v<B>>{});
     } else if constexpr (k == abi::Kind::String || k == abi::Kind::Bytes) {
-      auto s = detail::take_string_result(*ctx_, ret, release_, shape_, release_name_,
-                                          k == abi::Kind::String, name_);
-      if (!s) return std::move(s).error();
       if constexpr (k == abi::Kind::String) {
-        return std::move(*s);
+        return detail::take_string_result(*ctx_, ret, release_, shape_, release_name_, name_);
       } else {
-        return std::vector<uint8_t>(s->begin(), s->end());
+        return detail::take_bytes_result(*ctx_, ret, release_, shape_, release_name_, name_);
       }
     } else if constexpr (k == abi::Kind::Struct) {
       return ctx_->guest_memory().template read<B>(ret);
