@@ -1,5 +1,5 @@
 // Guest: the host's typed view of one instance. It owns the FFI state (memory, allocator,
-// scratch return area, contract) and hands out typed functions and owned handles.
+// argument arena, contract) and hands out typed functions and owned handles.
 #pragma once
 
 #include <memory>
