@@ -23,17 +23,13 @@ struct MemoryInst;
 struct TableInst;
 struct GlobalInst;
 struct InstanceData;
-struct StoreData;
 
 /// The raw call, split so that its success path inlines into typed callers: runs `f` with
 /// `slots` as Func::call_raw does and returns false on failure, leaving the error in the
 /// store for take_call_error.
 bool invoke_raw(FuncInst* f, uint64_t* slots) noexcept;
-/// invoke_raw for a function known to be wasm (value_stack_of(f) is not null), of `store`
-/// (store_of(f)).
-bool invoke_wasm_raw(StoreData* store, FuncInst* f, uint64_t* slots) noexcept;
-/// The store `f` belongs to.
-StoreData* store_of(FuncInst* f) noexcept;
+/// invoke_raw for a function known to be wasm (value_stack_of(f) is not null).
+bool invoke_wasm_raw(FuncInst* f, uint64_t* slots) noexcept;
 [[gnu::cold]] Error take_call_error(FuncInst* f);
 /// Slots past a value stack's `end` that are always mapped, so that a call of up to this
 /// many slots may put them at `top` without checking for room (top never passes end).

@@ -162,15 +162,12 @@ constexpr uint32_t kMaxActivations = 256;
   std::memmove(base + to, base + from, n);
 }
 
-}  // namespace
-
 /// Runs wasm function `entry` with the arguments in `slots` (results replace them), on a new
-/// frame at the top of `store`'s stack (its own): invoke() is this, after the host-function
-/// case. Typed calls come here directly, not through a wrapper: at a few nanoseconds a call,
-/// a jump more shows. With entry == nullptr, only publishes the handler table: `slots` then
-/// points at a `const void* const*` to set.
-bool invoke_wasm_raw(StoreData* store, FuncInst* entry, uint64_t* slots) noexcept {
-  if (!entry) [[unlikely]] {
+/// frame at the store's stack top: invoke() is this, after the host-function case. With
+/// entry == nullptr, only publishes the handler table through `table_out`.
+bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
+             const void* const** table_out) noexcept {
+  if (!entry) {
     // Published once through handler_addresses(); kept out of the hot entry path so calls
     // don't pass a static-initialisation guard.
     static const void* const kHandlers[] = {
@@ -213,7 +210,7 @@ bool invoke_wasm_raw(StoreData* store, FuncInst* entry, uint64_t* slots) noexcep
 #undef HM_X
     };
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
-    *reinterpret_cast<const void* const**>(slots) = kHandlers;
+    *table_out = kHandlers;
     return true;
   }
   StoreData& s = *store;
@@ -1317,10 +1314,12 @@ L_trap:
 #undef HM_WRITE
 }
 
+}  // namespace
+
 const void* const* handler_addresses() noexcept {
   static const void* const* table = [] {
     const void* const* t = nullptr;
-    invoke_wasm_raw(nullptr, nullptr, reinterpret_cast<uint64_t*>(&t));
+    execute(nullptr, nullptr, nullptr, &t);
     // For profiling: with HM_PRINT_HANDLERS=1 (and ASLR off: setarch -R), sampled addresses
     // from `perf script` can be attributed to instructions.
     if (const char* e = std::getenv("HM_PRINT_HANDLERS"); e && *e == '1') {
@@ -1335,11 +1334,15 @@ const void* const* handler_addresses() noexcept {
 bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
   if (!func->code) [[unlikely]]
     return invoke_host(s, func, slots);
-  return invoke_wasm_raw(&s, func, slots);
+  return execute(&s, func, slots, nullptr);
 }
 
 bool invoke_raw(FuncInst* func, uint64_t* slots) noexcept {
   return invoke(*func->store, func, slots);
+}
+
+bool invoke_wasm_raw(FuncInst* func, uint64_t* slots) noexcept {
+  return execute(func->store, func, slots, nullptr);
 }
 
 }  // namespace hailmary::detail

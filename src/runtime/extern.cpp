@@ -89,9 +89,6 @@ const FuncType& Func::type() const noexcept {
 Error detail::take_call_error(FuncInst* f) {
   return take_pending(*f->store);
 }
-detail::StoreData* detail::store_of(FuncInst* f) noexcept {
-  return f->store;
-}
 const detail::ValueStack* detail::value_stack_of(FuncInst* f) noexcept {
   return f->code && f->store->stack_base ? &f->store->value_stack : nullptr;
 }

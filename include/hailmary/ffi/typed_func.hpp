@@ -56,7 +56,6 @@ class TypedFunc<R(A...)> {
             std::string release_name = {})
       : func_(func),
         stack_(func ? hailmary::detail::value_stack_of(func.inst()) : nullptr),
-        store_(func ? hailmary::detail::store_of(func.inst()) : nullptr),
         ctx_(std::move(ctx)),
         name_(std::move(name)),
         release_(release),
@@ -85,7 +84,7 @@ class TypedFunc<R(A...)> {
       size_t off = 0;
       ((slots[off] = detail::to_slot(args), off += 1), ...);
       if (ctx_) ++*ctx_->epoch;
-      if (!(in_place ? hailmary::detail::invoke_wasm_raw(store_, func_.inst(), slots)
+      if (!(in_place ? hailmary::detail::invoke_wasm_raw(func_.inst(), slots)
                      : hailmary::detail::invoke_raw(func_.inst(), slots))) [[unlikely]]
         return hailmary::detail::take_call_error(func_.inst());
       return lift(slots, 0);
@@ -186,7 +185,6 @@ class TypedFunc<R(A...)> {
 
   Func func_;
   const hailmary::detail::ValueStack* stack_ = nullptr;  // null for host functions
-  hailmary::detail::StoreData* store_ = nullptr;
   std::shared_ptr<detail::GuestContext> ctx_;
   std::string name_;
   Func release_;
