@@ -295,17 +295,7 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
   std::vector<uint64_t> slots(std::max<size_t>({type.params.size(), type.results.size(), 1}));
   detail::GuestContext& ctx = *ctx_;
   detail::CallBuffers buffers(ctx);
-  uint32_t ret = 0;
-  size_t off = 0;
-  if (sig_.sret()) {
-    bool text = sig_.result.kind == Kind::String || sig_.result.kind == Kind::Bytes;
-    uint32_t size = text ? sizeof(StringResult) : sig_.result.size;
-    uint32_t align = text ? alignof(StringResult) : sig_.result.align;
-    auto area = buffers.copy_in(nullptr, size, align);
-    if (!area) return std::move(area).error();
-    ret = *area;
-    slots[off++] = ret;
-  }
+  size_t off = sig_.sret() ? 1 : 0;  // slots[0]: the return area, taken after the arguments
   for (size_t i = 0; i < params.size(); ++i) {
     const DynType& p = params[i];
     const DynValue& a = args[i];
@@ -357,6 +347,17 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
     }
   }
 
+  uint32_t ret = 0;
+  if (sig_.sret()) {
+    // After the arguments, as typed calls do, so that they start the arena's free part.
+    bool text = sig_.result.kind == Kind::String || sig_.result.kind == Kind::Bytes;
+    uint32_t size = text ? sizeof(StringResult) : sig_.result.size;
+    uint32_t align = text ? alignof(StringResult) : sig_.result.align;
+    auto area = buffers.copy_in(nullptr, size, align);
+    if (!area) return std::move(area).error();
+    ret = *area;
+    slots[0] = ret;
+  }
   ++*ctx.epoch;
   if (auto r = func_.call_raw(slots.data()); !r) return std::move(r).error();
 
