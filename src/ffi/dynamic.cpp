@@ -383,10 +383,12 @@ Result<DynValue> DynamicFunc::operator()(std::span<const DynValue> args) const {
     case Kind::Bytes: {
       if (r.kind == Kind::String) {
         auto s = detail::take_string_result(ctx, ret, release_, shape_, release_name_, name_);
-        out = s ? Result<DynValue>(DynValue(std::move(*s))) : Result<DynValue>(s.error());
+        out =
+            s ? Result<DynValue>(DynValue(std::move(*s))) : Result<DynValue>(std::move(s).error());
       } else {
         auto b = detail::take_bytes_result(ctx, ret, release_, shape_, release_name_, name_);
-        out = b ? Result<DynValue>(DynValue(std::move(*b))) : Result<DynValue>(b.error());
+        out =
+            b ? Result<DynValue>(DynValue(std::move(*b))) : Result<DynValue>(std::move(b).error());
       }
       break;
     }

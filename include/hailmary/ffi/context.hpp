@@ -101,10 +101,7 @@ class CallBuffers {
   explicit CallBuffers(GuestContext& ctx) : ctx_(ctx), arena_mark_(ctx.arena_used) {}
   CallBuffers(const CallBuffers&) = delete;
   CallBuffers& operator=(const CallBuffers&) = delete;
-  ~CallBuffers() {
-    for (const GuestAlloc& a : fresh_) (void)guest_free(ctx_, a);
-    ctx_.arena_used = arena_mark_;
-  }
+  ~CallBuffers() { (void)free_all(); }
   /// Copies an argument into guest memory for the call (zeros if `bytes` is null: a return
   /// area, which a guest that forgets to write its result then reads as zeros, not as stale
   /// data). Returns its guest address.

@@ -3,11 +3,11 @@
 // unpacks the results: nothing else for scalar signatures.
 #pragma once
 
-#include <array>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "hailmary/ffi/context.hpp"
 #include "hailmary/ffi/marshal.hpp"
