@@ -10,6 +10,12 @@
 # of a pair alike. The median ratio is the result; below 1 means B is faster. Outputs are
 # checked against the workload's expected output.
 #
+# A change to the interpreter loop (src/execution/interpreter.cpp) also changes how GCC lays
+# out the whole loop, and the layout alone moves the Lua workloads by 2-3% either way: two
+# unused handlers more made fib.lua 2.5% faster, three 2.5% slower. To tell a change from its
+# layout, build both sides in several layouts of the same code (cmake -DHM_LAYOUT_PROBE=0..3
+# adds that many unused handlers) and compare the spread of the ratios, not one pair of builds.
+#
 # Environment: HM_SHARED_DIR (folder holding workloads/, default ../shared).
 set -euo pipefail
 
