@@ -278,10 +278,12 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   } while (0)
 #define HM_MEM_SIZE() (inst->memory0 ? inst->memory0->size : uint64_t{0})
 // Traps unless the n (<= 8) bytes at `ea` are in linear memory.
-#define HM_CHECK_BOUNDS(ea, n)                                             \
-  do {                                                                     \
-    if ((ea) >= mem_fast_limit && (ea) + (n) > HM_MEM_SIZE()) [[unlikely]] \
-      TRAP(TrapKind::MemoryOutOfBounds);                                   \
+// (The first compare is the unlikely one: GCC then moves the exact check out of line, and the
+// in-bounds path runs straight through instead of jumping over it.)
+#define HM_CHECK_BOUNDS(ea, n)                                                                  \
+  do {                                                                                          \
+    if (__builtin_expect((ea) >= mem_fast_limit, 0) && (ea) + (n) > HM_MEM_SIZE()) [[unlikely]] \
+      TRAP(TrapKind::MemoryOutOfBounds);                                                        \
   } while (0)
 // The 64-bit immediate in words w and w + 1; a wasm address (an i32) in the slot named at
 // word w.
