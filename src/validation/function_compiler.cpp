@@ -696,14 +696,15 @@ bool ends_tail(Op op) {
 
 }  // namespace
 
-// Tail duplication: a `br` whose target is a short straight-line run ending in an
-// unconditional jump or return (the shared tail of every case of an interpreter's switch,
-// a function epilogue) is replaced by a copy of that run, which saves the dispatch of the br.
+// Tail duplication: a `br` whose target is a short run ending in an unconditional jump, a
+// return or a switch (the shared tail of every case of an interpreter's switch, its
+// dispatch included; a function epilogue) is replaced by a copy of that run, which saves the
+// dispatch of the br and gives the copied branches and switch sites of their own.
 // Runs after all branch words are resolved; rebuilds the code and relocates every target.
 template <BodyMode kMode>
 void FunctionCompiler<kMode>::duplicate_short_tails() {
-  constexpr size_t kMaxTail = 3;
-  constexpr uint32_t kMaxTableWords = 24;
+  constexpr size_t kMaxTail = 16;
+  constexpr uint32_t kMaxTableWords = 200;
   const size_t n = insts_.size();
   // Every instruction is recorded, so each one ends where the next begins.
   auto end_of = [&](size_t i) -> uint32_t {
@@ -751,7 +752,9 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
         }
         break;
       }
-      if (single_target_branch(op) || first_table_word(op) != 0 || op == Op::Unreachable) break;
+      // (A conditional branch in a tail is copied with its target relocated: the copy falls
+      // through to its own next instruction.)
+      if (first_table_word(op) != 0 || op == Op::Unreachable) break;
     }
   }
   if (tail_of.empty()) return;

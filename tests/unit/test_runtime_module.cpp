@@ -347,6 +347,14 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
       EXPECT_TRUE(returns(call(*instance, "tail_switch", {i32(x + 8), i32(c)}), {i32(want[x])}))
           << x << " " << c;
   }
+  for (int32_t c = 0; c < 2; ++c) {
+    const int32_t v = c ? 5 : 6;
+    for (int32_t x = 3; x < 5; ++x) {
+      const int32_t want = x % 2 ? (v + x) * 2 : v + x + 1000;
+      EXPECT_TRUE(returns(call(*instance, "tail_with_branch", {i32(x), i32(c)}), {i32(want)}))
+          << x << " " << c;
+    }
+  }
   // prev (u16s at 32768): 0x0201, 0x0202, 0x0005. i = 7, mask 1: prev[1] = 0x0202, & 1 = 0:
   // prev[0] = 0x0201, & 1 = 1: 0x0202 ... never <= 4: 10 steps, ending at 0x0201.
   EXPECT_TRUE(returns(call(*instance, "chain", {i32(7), i32(1), i32(4), i32(32768)}),

@@ -361,6 +361,19 @@
       (return (i32.add (local.get $v) (i32.const 200))))
     (i32.add (local.get $v) (i32.const 300)))
 
+;; A br to a join whose tail holds a conditional branch: the copy of the tail that replaces
+  ;; the br keeps the branch (its target relocated) and falls through to its own next
+  ;; instruction. (v + x) * 2 for an odd x, else v + x + 1000; v from the branch taken.
+  (func (export "tail_with_branch") (param $x i32) (param $c i32) (result i32)
+    (local $v i32)
+    (block $join
+      (if (local.get $c) (then (local.set $v (i32.const 5)) (br $join)))
+      (local.set $v (i32.const 6)))
+    (local.set $v (i32.add (local.get $v) (local.get $x)))
+    (if (i32.and (local.get $x) (i32.const 1))
+      (then (return (i32.mul (local.get $v) (i32.const 2)))))
+    (i32.add (local.get $v) (i32.const 1000)))
+
 ;; A hash chain walk, i = prev[i & mask] until i <= limit (I32And fused into the
   ;; I32Load16UShlAddLean); prev at $base: steps * 1000 + the last i.
   (func (export "chain") (param $i i32) (param $mask i32) (param $limit i32) (param $base i32)
