@@ -44,6 +44,10 @@ namespace hailmary::detail {
   /* fetch, decode and dispatch, with no round trip of the fetched value through its slot. */     \
   X(FetchDispatchLean, -7)                                                                        \
   X(FetchDispatchLeanLoop, -7)                                                                    \
+  /* A Copy2 (dst, src, dst2, src2) and an I32AddImm, then a FetchDispatchLeanLoop whose */       \
+  /* address slot is the Copy2's dst, words as they were: the dispatch at the end of an */        \
+  /* interpreter's case (its pc copied and stepped), the address used without a reload. */        \
+  X(Copy2AddImmFetchDispatchLeanLoop, -8)                                                         \
   X(I32ShrUAndImm, 7) /* t, a, shift lo, hi, dst, mask lo, hi: t = a >> s; dst = t & m */         \
   X(I32ShrUAndAdd, 9) /* ... dst, mask lo, hi, dst2, b: and dst2 = dst + b */                     \
   X(I32ShrUAndAddLean, 9)                                                                         \
@@ -327,6 +331,9 @@ const void* const* handler_addresses() noexcept;
 /// A listing of `f`'s code, one instruction a line ("pc: Name operands..."), for debugging
 /// the code generator. Set HM_DISASSEMBLE=1 to have compile_module print every function.
 std::string disassemble(const CompiledFunc& f);
+
+/// Words of the instruction at `pos` (0 for an unknown handler).
+size_t instruction_words(const std::vector<uint32_t>& code, size_t pos);
 
 /// The Op whose handler is `handler` (Op::Count if none), and an Op's name: for the listing
 /// and for the HM_OPSTATS profiling build.

@@ -10,7 +10,7 @@ namespace {
 
 struct OpInfo {
   const char* name;
-  int operands;  // words after the handler word; -1, -2: br_table forms (variable)
+  int operands;  // words after the handler word; -1 ... -8: br_table forms (variable)
 };
 
 const OpInfo kOps[] = {
@@ -71,6 +71,28 @@ size_t op_of_handler(const void* handler) {
   return it == by_address.end() ? static_cast<size_t>(Op::Count) : it->second;
 }
 
+size_t instruction_words(const std::vector<uint32_t>& code, size_t pos) {
+  const void* handler;
+  std::memcpy(&handler, &code[pos], sizeof handler);
+  const size_t op = op_of_handler(handler);
+  if (op == static_cast<size_t>(Op::Count)) return 0;
+  int n = kOps[op].operands;
+  const size_t ops = pos + kHandlerWords;
+  // A table's targets: its count word + 1 (none past the end of a truncated listing).
+  auto count = [&](size_t w) {
+    return ops + w < code.size() ? static_cast<int>(code[ops + w]) + 1 : 0;
+  };
+  if (n == -1) n = 2 + count(1);
+  if (n == -2) n = 5 + count(4);
+  if (n == -3) n = 22 + count(21);
+  if (n == -4) n = 10 + count(9);
+  if (n == -5) n = 16 + count(15);
+  if (n == -6) n = 11 + count(10);
+  if (n == -7) n = 38 + count(37);
+  if (n == -8) n = 50 + count(49);
+  return kHandlerWords + static_cast<size_t>(n);
+}
+
 std::string disassemble(const CompiledFunc& f) {
   std::string out;
   char buf[128];
@@ -89,23 +111,16 @@ std::string disassemble(const CompiledFunc& f) {
       continue;
     }
     const OpInfo& info = kOps[op];
-    int n = info.operands;
     const size_t ops = pc + kHandlerWords;  // the first operand word
-    if (n == -1) n = 2 + static_cast<int>(ops + 1 < f.code.size() ? f.code[ops + 1] + 1 : 0);
-    if (n == -2) n = 5 + static_cast<int>(ops + 4 < f.code.size() ? f.code[ops + 4] + 1 : 0);
-    if (n == -3) n = 22 + static_cast<int>(ops + 21 < f.code.size() ? f.code[ops + 21] + 1 : 0);
-    if (n == -4) n = 10 + static_cast<int>(ops + 9 < f.code.size() ? f.code[ops + 9] + 1 : 0);
-    if (n == -5) n = 16 + static_cast<int>(ops + 15 < f.code.size() ? f.code[ops + 15] + 1 : 0);
-    if (n == -6) n = 11 + static_cast<int>(ops + 10 < f.code.size() ? f.code[ops + 10] + 1 : 0);
-    if (n == -7) n = 38 + static_cast<int>(ops + 37 < f.code.size() ? f.code[ops + 37] + 1 : 0);
+    const size_t n = instruction_words(f.code, pc) - kHandlerWords;
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
-    for (size_t k = 0; k < static_cast<size_t>(n) && ops + k < f.code.size(); ++k) {
+    for (size_t k = 0; k < n && ops + k < f.code.size(); ++k) {
       std::snprintf(buf, sizeof buf, " %u", f.code[ops + k]);
       out += buf;
     }
     out += '\n';
-    pc = ops + static_cast<size_t>(n);
+    pc = ops + n;
   }
   return out;
 }

@@ -465,6 +465,19 @@ L_FetchDispatchLeanLoop : {
   HM_CHECK_INTERRUPT();
   HM_LOOKUP_JUMP(i);
 }
+L_Copy2AddImmFetchDispatchLeanLoop : {
+  const uint64_t addr = fp[pc[3]];
+  fp[pc[2]] = addr;
+  fp[pc[4]] = fp[pc[5]];
+  fp[pc[8]] = static_cast<uint32_t>(fp[pc[9]] + pc[10]);
+  pc += 12;
+  HM_READ(uint32_t, i, static_cast<uint64_t>(static_cast<uint32_t>(addr)) + pc[4]);
+  fp[pc[2]] = i;
+  fp[pc[14]] = static_cast<uint32_t>(((i >> (pc[9] & 31)) & pc[12]) + fp[pc[15]]);
+  pc += 16;
+  HM_CHECK_INTERRUPT();
+  HM_LOOKUP_JUMP(i);
+}
 #undef HM_FETCH
 #undef HM_LOOKUP_JUMP
 L_BrTableAndImmLean:

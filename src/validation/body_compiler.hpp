@@ -1389,6 +1389,7 @@ class FunctionCompiler {
   bool call(uint32_t func_index);
   void emit_loop_stubs();
   void duplicate_short_tails();
+  void fuse_dispatch_steps();
 
   const ModuleData& m_;
   const FunctionBody& body_;

@@ -563,7 +563,12 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   if (error_) return std::move(*error_);
   if constexpr (kMode == BodyMode::Validate) return std::unique_ptr<CompiledFunc>();
   emit_loop_stubs();
+  // (Only an interpreter's loop has a dispatch to fuse with its step: the rest need no pass.)
+  const bool dispatches = std::ranges::any_of(insts_, [](const Inst& in) {
+    return in.op == Op::BrTableLookupLean || in.op == Op::FetchDispatchLeanLoop;
+  });
   duplicate_short_tails();
+  if (dispatches) fuse_dispatch_steps();
 
   auto f = std::make_unique<CompiledFunc>();
   f->param_slots = static_cast<uint32_t>(type_.params.size());
@@ -684,6 +689,8 @@ uint32_t first_table_word(Op op) {
     case Op::FetchDispatchLean:  // the fetch's words, then the BrTableLookupLean's
     case Op::FetchDispatchLeanLoop:
       return kHandlerWords + 14 + first_table_word(Op::BrTableLookupLean);
+    case Op::Copy2AddImmFetchDispatchLeanLoop:
+      return 12 + first_table_word(Op::FetchDispatchLeanLoop);
     default:
       return 0;
   }
@@ -838,6 +845,49 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     out[r.word] = rel(new_pos[t], r.word);
   }
   code_ = std::move(out);
+}
+
+// An interpreter's case ends by copying its pc, stepping it and dispatching on the word at
+// the copy (Copy2, I32AddImm, FetchDispatchLeanLoop): one instruction, which fetches through
+// the copied value without reading it back. Runs on the finished code, where nothing may
+// branch to the second or third part.
+template <BodyMode kMode>
+void FunctionCompiler<kMode>::fuse_dispatch_steps() {
+  struct At {
+    uint32_t pos;
+    Op op;
+  };
+  std::vector<At> ins;
+  std::vector<bool> target(code_.size() + 1);
+  for (size_t pos = 0; pos < code_.size();) {
+    const size_t len = instruction_words(code_, pos);
+    if (len == 0) return;
+    const void* handler;
+    std::memcpy(&handler, &code_[pos], sizeof handler);
+    const Op op = static_cast<Op>(op_of_handler(handler));
+    ins.push_back({static_cast<uint32_t>(pos), op});
+    auto mark = [&](size_t w) {
+      const int64_t t = static_cast<int64_t>(w) + static_cast<int32_t>(code_[w]);
+      if (t >= 0 && static_cast<size_t>(t) <= code_.size()) target[static_cast<size_t>(t)] = true;
+    };
+    if (single_target_branch(op)) mark(pos + len - 1);
+    if (const uint32_t first = first_table_word(op))
+      for (size_t w = first; w < len; ++w) mark(pos + w);
+    pos += len;
+  }
+  for (size_t i = 0; i + 2 < ins.size(); ++i) {
+    if (ins[i].op != Op::Copy2 || ins[i + 1].op != Op::I32AddImm ||
+        ins[i + 2].op != Op::FetchDispatchLeanLoop)
+      continue;
+    const uint32_t c = ins[i].pos, a = ins[i + 1].pos, f = ins[i + 2].pos;
+    if (a != c + kHandlerWords + 4 || f != a + kHandlerWords + 4 || target[a] || target[f])
+      continue;
+    const uint32_t addr = code_[f + kHandlerWords + 1];
+    if (code_[c + kHandlerWords] != addr || code_[c + kHandlerWords + 2] == addr ||
+        code_[a + kHandlerWords] == addr)
+      continue;
+    write_handler(code_, c, Op::Copy2AddImmFetchDispatchLeanLoop);
+  }
 }
 
 // The two passes over a body share every line of validation.

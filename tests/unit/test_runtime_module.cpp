@@ -318,6 +318,12 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
     EXPECT_TRUE(returns(call(*instance, "fetch_vm", {i32(8192 + 16), i32(base)}), {i32(0)}));
     EXPECT_TRUE(
         traps(call(*instance, "fetch_vm", {i32(65532), i32(0)}), TrapKind::MemoryOutOfBounds));
+    EXPECT_TRUE(returns(call(*instance, "fetch_vm_stepped", {i32(8192), i32(base)}),
+                        {i32(static_cast<int32_t>(acc))}));
+    EXPECT_TRUE(
+        returns(call(*instance, "fetch_vm_stepped", {i32(8192 + 16), i32(base)}), {i32(0)}));
+    EXPECT_TRUE(traps(call(*instance, "fetch_vm_stepped", {i32(65532), i32(0)}),
+                      TrapKind::MemoryOutOfBounds));
     // The same fetch and switch once, outside a loop (FetchDispatchLean).
     EXPECT_TRUE(returns(call(*instance, "fetch_switch", {i32(8192), i32(base)}),
                         {i32(static_cast<int32_t>(((0x1001u >> 3) & 0xff0) + base))}));

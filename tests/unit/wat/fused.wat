@@ -302,6 +302,45 @@
                                 (local.get $base)))
         (br $dispatch)))
     (local.get $acc))
+  ;; fetch_vm as Lua's luaV_execute does it, i = *pc++: each case copies pc (with a second
+  ;; copy beside it, a Copy2), steps pc and fetches at the copy; the three and the dispatch are
+  ;; one instruction (Copy2AddImmFetchDispatchLeanLoop). The same words run as in fetch_vm.
+  (func (export "fetch_vm_stepped") (param $pc i32) (param $base i32) (result i32)
+    (local $i i32) (local $ra i32) (local $acc i32) (local $at i32) (local $seen i32)
+    (local.set $at (local.get $pc))
+    (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+    (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $at)))
+                                                (i32.const 3))
+                                     (i32.const 0xff0))
+                            (local.get $base)))
+    (loop $dispatch
+      (block $default
+        (block $c1
+          (block $c0
+            (br_table $c0 $c1 $default
+              (i32.add
+                (i32.load (i32.add (i32.shl (i32.and (local.get $i) (i32.const 3)) (i32.const 2))
+                                   (i32.const 16)))
+                (i32.const -1))))
+          (local.set $acc (i32.add (local.get $acc) (local.get $ra)))
+          (local.set $at (local.get $pc))
+          (local.set $seen (local.get $acc))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+          (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $at)))
+                                                      (i32.const 3))
+                                           (i32.const 0xff0))
+                                  (local.get $base)))
+          (br $dispatch))
+        (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 3)) (i32.const 1)))
+        (local.set $at (local.get $pc))
+        (local.set $seen (local.get $acc))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+        (local.set $ra (i32.add (i32.and (i32.shr_u (local.tee $i (i32.load (local.get $at)))
+                                                    (i32.const 3))
+                                         (i32.const 0xff0))
+                                (local.get $base)))
+        (br $dispatch)))
+    (i32.add (local.get $acc) (i32.mul (local.get $seen) (i32.const 0))))
   (data (i32.const 8192) "\01\10\00\00\00\00\00\00\05\ff\00\00\04\00\00\00\02\00\00\00")
   ;; One fetch and the switch on it, with no loop (FetchDispatchLean): case 0 returns ra,
   ;; case 1 i + 1000, the default -1.
