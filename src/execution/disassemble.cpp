@@ -72,6 +72,7 @@ size_t op_of_handler(const void* handler) {
 }
 
 size_t instruction_words(const std::vector<uint32_t>& code, size_t pos) {
+  if (pos + kHandlerWords > code.size()) return 0;
   const void* handler;
   std::memcpy(&handler, &code[pos], sizeof handler);
   const size_t op = op_of_handler(handler);
