@@ -332,8 +332,9 @@ const void* const* handler_addresses() noexcept;
 /// the code generator. Set HM_DISASSEMBLE=1 to have compile_module print every function.
 std::string disassemble(const CompiledFunc& f);
 
-/// Words of the instruction at `pos` (0 for an unknown handler).
-size_t instruction_words(const std::vector<uint32_t>& code, size_t pos);
+/// Words of the instruction at `pos`, an `op` (a table's count past the end of `code` counts
+/// as no targets).
+size_t instruction_words(const std::vector<uint32_t>& code, size_t pos, size_t op);
 
 /// The Op whose handler is `handler` (Op::Count if none), and an Op's name: for the listing
 /// and for the HM_OPSTATS profiling build.

@@ -71,12 +71,7 @@ size_t op_of_handler(const void* handler) {
   return it == by_address.end() ? static_cast<size_t>(Op::Count) : it->second;
 }
 
-size_t instruction_words(const std::vector<uint32_t>& code, size_t pos) {
-  if (pos + kHandlerWords > code.size()) return 0;
-  const void* handler;
-  std::memcpy(&handler, &code[pos], sizeof handler);
-  const size_t op = op_of_handler(handler);
-  if (op == static_cast<size_t>(Op::Count)) return 0;
+size_t instruction_words(const std::vector<uint32_t>& code, size_t pos, size_t op) {
   int n = kOps[op].operands;
   const size_t ops = pos + kHandlerWords;
   // A table's targets: its count word + 1 (none past the end of a truncated listing).
@@ -113,7 +108,7 @@ std::string disassemble(const CompiledFunc& f) {
     }
     const OpInfo& info = kOps[op];
     const size_t ops = pc + kHandlerWords;  // the first operand word
-    const size_t n = instruction_words(f.code, pc) - kHandlerWords;
+    const size_t n = instruction_words(f.code, pc, op) - kHandlerWords;
     std::snprintf(buf, sizeof buf, "%5zu: %s", pc, info.name);
     out += buf;
     for (size_t k = 0; k < n && ops + k < f.code.size(); ++k) {

@@ -451,11 +451,13 @@ L_BrTableLookupLean:
   HM_LOOKUP_JUMP(fp[pc[3]]);
 // Words: 2-4 the I32Load (dst, addr, offset), 9-15 the I32ShrUAndAddLean on dst, 16- the
 // BrTableLookupLean(Loop) on dst, which uses the loaded value without reading it back.
-#define HM_FETCH(i)                                                                \
-  HM_READ(uint32_t, i, HM_SLOT_ADDR(3) + pc[4]);                                   \
+// HM_FETCH_AT fetches at wasm address `addr` (a uint64_t), HM_FETCH at its address slot's.
+#define HM_FETCH_AT(i, addr)                                                       \
+  HM_READ(uint32_t, i, (addr) + pc[4]);                                            \
   fp[pc[2]] = i;                                                                   \
   fp[pc[14]] = static_cast<uint32_t>(((i >> (pc[9] & 31)) & pc[12]) + fp[pc[15]]); \
   pc += 16
+#define HM_FETCH(i) HM_FETCH_AT(i, HM_SLOT_ADDR(3))
 L_FetchDispatchLean : {
   HM_FETCH(i);
   HM_LOOKUP_JUMP(i);
@@ -471,14 +473,12 @@ L_Copy2AddImmFetchDispatchLeanLoop : {
   fp[pc[4]] = fp[pc[5]];
   fp[pc[8]] = static_cast<uint32_t>(fp[pc[9]] + pc[10]);
   pc += 12;
-  HM_READ(uint32_t, i, static_cast<uint64_t>(static_cast<uint32_t>(addr)) + pc[4]);
-  fp[pc[2]] = i;
-  fp[pc[14]] = static_cast<uint32_t>(((i >> (pc[9] & 31)) & pc[12]) + fp[pc[15]]);
-  pc += 16;
+  HM_FETCH_AT(i, static_cast<uint64_t>(static_cast<uint32_t>(addr)));
   HM_CHECK_INTERRUPT();
   HM_LOOKUP_JUMP(i);
 }
 #undef HM_FETCH
+#undef HM_FETCH_AT
 #undef HM_LOOKUP_JUMP
 L_BrTableAndImmLean:
   // Words: 2-5 the I32AndImm (t, a, mask), 8-12 the BrTableAddImm, 13- the targets.

@@ -696,6 +696,12 @@ uint32_t first_table_word(Op op) {
   }
 }
 
+// Where the branch word at `word` of `code` leads (a position past the end of the code, or
+// wrapped around to a huge one, for a word that is not a branch's).
+uint64_t branch_target(const std::vector<uint32_t>& code, size_t word) {
+  return static_cast<uint64_t>(word) + static_cast<int32_t>(code[word]);
+}
+
 // Instructions that end a tail worth copying: nothing after them runs in line.
 bool ends_tail(Op op) {
   return op == Op::Br || op == Op::BrLoop || op == Op::Return || op == Op::ReturnFrom;
@@ -725,9 +731,7 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
     return it != insts_.end() && it->pos == pos ? static_cast<size_t>(it - insts_.begin())
                                                 : SIZE_MAX;
   };
-  auto target_of = [&](uint32_t word) -> uint64_t {
-    return static_cast<uint64_t>(word) + static_cast<int32_t>(code_[word]);
-  };
+  auto target_of = [&](uint32_t word) { return branch_target(code_, word); };
   // For a BrLoop back to an interpreter's dispatch (`for (;;) switch (...)`, the switch a
   // BrTableLookupLean first in the loop): that instruction, which a copy of the br becomes
   // (checking for an interrupt as the br did); otherwise SIZE_MAX.
@@ -859,29 +863,28 @@ void FunctionCompiler<kMode>::fuse_dispatch_steps() {
   };
   std::vector<At> ins;
   std::vector<bool> target(code_.size() + 1);
-  for (size_t pos = 0; pos < code_.size();) {
-    const size_t len = instruction_words(code_, pos);
-    if (len == 0) return;
+  auto mark = [&](size_t word) {
+    if (const uint64_t t = branch_target(code_, word); t <= code_.size()) target[t] = true;
+  };
+  for (size_t pos = 0; pos + kHandlerWords <= code_.size();) {
     const void* handler;
     std::memcpy(&handler, &code_[pos], sizeof handler);
-    const Op op = static_cast<Op>(op_of_handler(handler));
-    ins.push_back({static_cast<uint32_t>(pos), op});
-    auto mark = [&](size_t w) {
-      const int64_t t = static_cast<int64_t>(w) + static_cast<int32_t>(code_[w]);
-      if (t >= 0 && static_cast<size_t>(t) <= code_.size()) target[static_cast<size_t>(t)] = true;
-    };
-    if (single_target_branch(op)) mark(pos + len - 1);
-    if (const uint32_t first = first_table_word(op))
+    const size_t op = op_of_handler(handler);
+    if (op == static_cast<size_t>(Op::Count)) return;
+    ins.push_back({static_cast<uint32_t>(pos), static_cast<Op>(op)});
+    const size_t len = instruction_words(code_, pos, op);
+    if (single_target_branch(ins.back().op)) mark(pos + len - 1);
+    if (const uint32_t first = first_table_word(ins.back().op))
       for (size_t w = first; w < len; ++w) mark(pos + w);
     pos += len;
   }
+  // (The walk makes each instruction start where the one before it ends.)
   for (size_t i = 0; i + 2 < ins.size(); ++i) {
     if (ins[i].op != Op::Copy2 || ins[i + 1].op != Op::I32AddImm ||
         ins[i + 2].op != Op::FetchDispatchLeanLoop)
       continue;
     const uint32_t c = ins[i].pos, a = ins[i + 1].pos, f = ins[i + 2].pos;
-    if (a != c + kHandlerWords + 4 || f != a + kHandlerWords + 4 || target[a] || target[f])
-      continue;
+    if (target[a] || target[f]) continue;
     const uint32_t addr = code_[f + kHandlerWords + 1];
     if (code_[c + kHandlerWords] != addr || code_[c + kHandlerWords + 2] == addr ||
         code_[a + kHandlerWords] == addr)
