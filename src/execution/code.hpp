@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -320,6 +321,9 @@ struct CompiledFunc {
   uint32_t zero_end = 0;
   uint32_t frame_slots = 0;  ///< local_slots + the deepest operand stack
   uint32_t result_count = 0;
+  /// For code that calls nothing (every op runs_in_leaf): the same code for the leaf
+  /// interpreter, which host calls run it in. Null otherwise.
+  std::unique_ptr<uint32_t[]> leaf_code;
 };
 
 /// Words of the handler address that starts every instruction.
@@ -327,6 +331,47 @@ constexpr uint32_t kHandlerWords = sizeof(void*) / sizeof(uint32_t);
 
 /// The address of every handler, indexed by Op.
 const void* const* handler_addresses() noexcept;
+/// The same for the leaf interpreter, which runs code that calls nothing.
+const void* const* leaf_handler_addresses() noexcept;
+
+/// Whether the leaf interpreter runs `op`: not the calls, nor what calls into the runtime or
+/// the C library (memory.grow, bulk memory, tables, and popcnt, sqrt and nearest, which are
+/// library calls on baseline x86-64).
+constexpr bool runs_in_leaf(Op op) {
+  switch (op) {
+    case Op::LazyCompile:
+    case Op::Call:
+    case Op::CallDefined:
+    case Op::I32AddImmCallDefined:
+    case Op::CopyCallDefined:
+    case Op::Copy2CallDefined:
+    case Op::CallIndirect:
+    case Op::MemoryGrow:
+    case Op::MemoryInit:
+    case Op::DataDrop:
+    case Op::MemoryCopy:
+    case Op::MemoryFill:
+    case Op::TableGet:
+    case Op::TableSet:
+    case Op::TableSize:
+    case Op::TableGrow:
+    case Op::TableFill:
+    case Op::TableCopy:
+    case Op::TableInit:
+    case Op::ElemDrop:
+    case Op::RefIsNull:
+    case Op::RefFunc:
+    case Op::I32Popcnt:
+    case Op::I64Popcnt:
+    case Op::F32Sqrt:
+    case Op::F64Sqrt:
+    case Op::F32Nearest:
+    case Op::F64Nearest:
+      return false;
+    default:
+      return op < Op::Count;
+  }
+}
 
 /// A listing of `f`'s code, one instruction a line ("pc: Name operands..."), for debugging
 /// the code generator. Set HM_DISASSEMBLE=1 to have compile_module print every function.

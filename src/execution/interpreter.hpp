@@ -13,4 +13,19 @@ namespace hailmary::detail {
 /// The store stays usable after a trap.
 bool invoke(StoreData& store, FuncInst* func, uint64_t* slots) noexcept;
 
+// Between the two interpreter loops: execute() (interpreter.cpp), and the leaf interpreter
+// (leaf_interpreter.cpp), which invoke_wasm_raw() is.
+
+/// Runs wasm function `entry` with the arguments in `slots` (results replace them), on a new
+/// frame at the store's stack top. With entry == nullptr, only publishes the handler table
+/// through `table_out`.
+bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
+             const void* const** table_out = nullptr) noexcept;
+/// The trap with its backtrace: each frame above `base` records the function it called, and
+/// `entry` is the function the activation started in.
+[[gnu::cold]] Error make_trap(TrapKind kind, FuncInst* entry, const CallFrame* base,
+                              const CallFrame* top);
+/// Fails a call for want of stack.
+bool exhausted(StoreData& s) noexcept;
+
 }  // namespace hailmary::detail

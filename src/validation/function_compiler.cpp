@@ -478,6 +478,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
 }
 
 namespace {
+std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code);
 
 // The one-byte numeric operators' operand and result types, for the validator's fast path.
 struct NumericSignature {
@@ -585,6 +586,11 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
     code_.insert(code_.begin(), zero, zero + kHandlerWords + 2);
   }
   f->code = std::move(code_);
+  // (Every emitted op is in insts_, those later fused into others too: a call is seen here.)
+  // HM_NO_LEAF=1 makes no leaf code, for tests of execute() alone.
+  static const bool no_leaf = std::getenv("HM_NO_LEAF") != nullptr;
+  if (!no_leaf && std::ranges::all_of(insts_, [](const Inst& in) { return runs_in_leaf(in.op); }))
+    f->leaf_code = leaf_copy(f->code);
   f->result_count = static_cast<uint32_t>(type_.results.size());
   f->frame_slots = local_slots_ + max_height_ + 1;
   if (f->frame_slots < f->result_count) f->frame_slots = f->result_count;
@@ -705,6 +711,38 @@ uint64_t branch_target(const std::vector<uint32_t>& code, size_t word) {
 // Instructions that end a tail worth copying: nothing after them runs in line.
 bool ends_tail(Op op) {
   return op == Op::Br || op == Op::BrLoop || op == Op::Return || op == Op::ReturnFrom;
+}
+
+// The code for the leaf interpreter (invoke_wasm_raw): `code` with the leaf handlers, if every
+// op in it runs_in_leaf and every branch lands on an instruction's start; else null.
+std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code) {
+  std::vector<bool> starts(code.size());
+  std::vector<uint64_t> targets;
+  std::vector<std::pair<uint32_t, size_t>> ops;  // position, Op
+  size_t pos = 0;
+  while (pos < code.size()) {
+    const void* handler;
+    if (pos + kHandlerWords > code.size()) return nullptr;
+    std::memcpy(&handler, &code[pos], sizeof handler);
+    const size_t op = op_of_handler(handler);
+    if (op == static_cast<size_t>(Op::Count) || !runs_in_leaf(static_cast<Op>(op))) return nullptr;
+    const size_t len = instruction_words(code, pos, op);
+    if (pos + len > code.size()) return nullptr;
+    starts[pos] = true;
+    ops.emplace_back(static_cast<uint32_t>(pos), op);
+    if (single_target_branch(static_cast<Op>(op)))
+      targets.push_back(branch_target(code, pos + len - 1));
+    if (const uint32_t first = first_table_word(static_cast<Op>(op)))
+      for (size_t w = first; w < len; ++w) targets.push_back(branch_target(code, pos + w));
+    pos += len;
+  }
+  for (const uint64_t t : targets)
+    if (t >= code.size() || !starts[t]) return nullptr;
+  auto leaf = std::make_unique<uint32_t[]>(code.size());
+  std::copy(code.begin(), code.end(), leaf.get());
+  const void* const* handlers = leaf_handler_addresses();
+  for (const auto& [at, op] : ops) std::memcpy(&leaf[at], &handlers[op], sizeof(void*));
+  return leaf;
 }
 
 }  // namespace

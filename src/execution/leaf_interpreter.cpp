@@ -1,0 +1,115 @@
+// The leaf interpreter: execute() for code that calls nothing (CompiledFunc::leaf_code), which
+// host -> guest calls of such functions run in. Its handlers are execute()'s (handlers.inc)
+// without those that call out. It exists for its entry and exit: this file is compiled with
+// the callee-saved registers reserved (-ffixed-*, CMakeLists.txt), so GCC saves and restores
+// none of them, which was a third of the time of a host call of a small function; the
+// values that do not fit in the other registers are spilled instead.
+#include <cstdlib>
+
+#include "execution/code.hpp"
+#include "execution/interpreter.hpp"
+#include "execution/interpreter_macros.hpp"
+#include "execution/numeric.hpp"
+#include "hailmary/extern.hpp"
+
+// Computed goto ("labels as values") is a GNU extension that both GCC and Clang support.
+#pragma GCC diagnostic ignored "-Wpedantic"
+
+#define HM_OPSTATS_RECORD(h) ((void)0)
+// (Not a local: it would take a register or a spill on the entry path.)
+#define HM_RUNNING_STORE (*entry->store)
+
+namespace hailmary::detail {
+namespace {
+
+/// A trap in the leaf interpreter, whose activation is the entry function alone.
+[[gnu::noinline, gnu::cold]] bool leaf_trapped(StoreData& s, TrapKind kind,
+                                               FuncInst* entry) noexcept {
+  if (kind == TrapKind::Interrupted) {
+    s.interrupt_requested.store(false, std::memory_order_relaxed);
+    s.call_limit.store(s.frames_end, std::memory_order_relaxed);
+  }
+  s.pending_error = make_trap(kind, entry, nullptr, nullptr);
+  return false;
+}
+
+// Set by invoke_wasm_raw(nullptr, nullptr): the table is the function's, like its labels.
+const void* const* g_leaf_handlers = nullptr;
+
+}  // namespace
+
+// The leaf interpreter's entry is the host's call of a wasm function itself: a function with
+// leaf code runs here, any other goes on to execute(). (One call, not a call and a jump:
+// a host -> guest call of a small function is a few dozen instructions in all.)
+bool invoke_wasm_raw(FuncInst* entry, uint64_t* slots) noexcept {
+  if (!entry) [[unlikely]] {
+    static const void* const kHandlers[] = {
+#include "execution/handler_table.inc"
+    };
+    static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
+    g_leaf_handlers = kHandlers;
+    return true;
+  }
+  // Leaf code runs with its arguments in place (invoke() puts them there): the frame is
+  // `slots`, and the results are left there too.
+  const CompiledFunc* const cf = entry->code;
+  const uint32_t* pc = cf->leaf_code.get();
+  uint64_t* const fp = slots;
+  if (!pc || fp != entry->store->value_stack.top) return execute(entry->store, entry, slots);
+  if (fp + cf->frame_slots > entry->store->value_stack.end) [[unlikely]]
+    return exhausted(*entry->store);
+  InstanceData* inst = entry->instance;
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_fast_limit = 0;
+  TrapKind trap = TrapKind::None;
+  HM_RELOAD_MEMORY();
+  NEXT();
+
+#define HM_LEAF 1
+#include "execution/handlers.inc"
+#undef HM_LEAF
+
+L_ReturnFrom:
+  fp[0] = fp[pc[2]];
+L_Return:
+  return true;
+
+L_trap:
+  return leaf_trapped(*entry->store, trap, entry);
+
+  // Not in leaf code (runs_in_leaf): the translator makes no leaf copy of code that has them.
+L_LazyCompile:
+L_Call:
+L_CallDefined:
+L_I32AddImmCallDefined:
+L_CopyCallDefined:
+L_Copy2CallDefined:
+L_CallIndirect:
+L_MemoryGrow:
+L_MemoryInit:
+L_DataDrop:
+L_MemoryCopy:
+L_MemoryFill:
+L_TableGet:
+L_TableSet:
+L_TableSize:
+L_TableGrow:
+L_TableFill:
+L_TableCopy:
+L_TableInit:
+L_ElemDrop:
+L_RefIsNull:
+L_RefFunc:
+L_outside_leaf:
+  std::abort();
+}
+
+const void* const* leaf_handler_addresses() noexcept {
+  static const void* const* table = [] {
+    invoke_wasm_raw(nullptr, nullptr);
+    return g_leaf_handlers;
+  }();
+  return table;
+}
+
+}  // namespace hailmary::detail
