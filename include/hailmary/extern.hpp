@@ -28,7 +28,8 @@ struct InstanceData;
 /// `slots` as Func::call_raw does and returns false on failure, leaving the error in the
 /// store for take_call_error.
 bool invoke_raw(FuncInst* f, uint64_t* slots) noexcept;
-/// invoke_raw for a function known to be wasm (value_stack_of(f) is not null).
+/// invoke_raw for a function known to be wasm (value_stack_of(f) is not null), with `slots`
+/// at its value stack's top (in place: see value_stack_of).
 bool invoke_wasm_raw(FuncInst* f, uint64_t* slots) noexcept;
 [[gnu::cold]] Error take_call_error(FuncInst* f);
 /// Slots past a value stack's `end` that are always mapped, so that a call of up to this

@@ -277,10 +277,11 @@ bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
   if (!cf) [[unlikely]]
     return invoke_host(s, func, slots);
   uint64_t* const top = s.value_stack.top;
-  if (!cf->leaf_code || slots == top || top + cf->frame_slots > s.value_stack.end)
-    return invoke_wasm_raw(func, slots);
+  if (!cf->leaf_code) return execute(&s, func, slots);
+  if (slots == top) return invoke_wasm_raw(func, slots);
   // The leaf interpreter runs code in place: the arguments go to the stack's top, where its
-  // frame starts, and the results come back from there.
+  // frame starts (a leaf frame always has room: see invoke_wasm_raw), and the results come
+  // back from there.
   std::copy_n(slots, cf->param_slots, top);
   const bool ok = invoke_wasm_raw(func, top);
   if (ok) std::copy_n(top, cf->result_count, slots);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "hailmary/extern.hpp"
 #include "validation/body_compiler.hpp"
 
 namespace hailmary::detail {
@@ -586,14 +587,17 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
     code_.insert(code_.begin(), zero, zero + kHandlerWords + 2);
   }
   f->code = std::move(code_);
-  // (Every emitted op is in insts_, those later fused into others too: a call is seen here.)
-  // HM_NO_LEAF=1 makes no leaf code, for tests of execute() alone.
-  static const bool no_leaf = std::getenv("HM_NO_LEAF") != nullptr;
-  if (!no_leaf && std::ranges::all_of(insts_, [](const Inst& in) { return runs_in_leaf(in.op); }))
-    f->leaf_code = leaf_copy(f->code);
   f->result_count = static_cast<uint32_t>(type_.results.size());
   f->frame_slots = local_slots_ + max_height_ + 1;
   if (f->frame_slots < f->result_count) f->frame_slots = f->result_count;
+  // Leaf code: for a body that calls nothing (every emitted op is in insts_, those later fused
+  // into others too: a call is seen here), in a frame that fits in the value stack's red zone,
+  // so that the leaf interpreter need not check for room (the stack's top never passes its
+  // end). HM_NO_LEAF=1 makes none, for tests of execute() alone.
+  static const bool no_leaf = std::getenv("HM_NO_LEAF") != nullptr;
+  if (!no_leaf && f->frame_slots <= kValueStackRedZone &&
+      std::ranges::all_of(insts_, [](const Inst& in) { return runs_in_leaf(in.op); }))
+    f->leaf_code = leaf_copy(f->code);
   return f;
 }
 

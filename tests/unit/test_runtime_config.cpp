@@ -107,7 +107,7 @@ TEST(EngineConfig, SmallValueStackTrapsInsteadOfCrashing) {
 // its arguments go at the stack's top (into the red zone past `end` when that is where the
 // top is), and the call either runs or traps; the stack below is untouched.
 TEST(EngineConfig, TypedCallsFromANearlyFullStack) {
-  int ran = 0, exhausted = 0;
+  int ran = 0, exhausted = 0, leaf_ran = 0;
   // Stacks of every size over one frame's width: some leave the host call no room at all.
   for (size_t extra = 0; extra < 72; ++extra) {
     EngineConfig config;
@@ -117,7 +117,17 @@ TEST(EngineConfig, TypedCallsFromANearlyFullStack) {
     Linker linker(store);
     Instance instance;
     hailmary::ffi::define(linker, "env", "bottom", [&] {
-      auto add = hailmary::ffi::typed<int32_t(int32_t, int32_t)>(instance, "add");
+      // A function that calls nothing runs in the leaf interpreter, in a frame that always
+      // fits (in the stack's red zone); one that calls may find no room.
+      auto leaf = hailmary::ffi::typed<int32_t(int32_t, int32_t)>(instance, "add");
+      ASSERT_TRUE(leaf.ok()) << leaf.error();
+      for (int i = 0; i < 2; ++i) {  // the first call translates the body, the second is leaf
+        auto r = (*leaf)(40, 2);
+        ASSERT_TRUE(r.ok()) << r.error();
+        EXPECT_EQ(*r, 42);
+      }
+      ++leaf_ran;
+      auto add = hailmary::ffi::typed<int32_t(int32_t, int32_t)>(instance, "add_by_call");
       ASSERT_TRUE(add.ok()) << add.error();
       auto r = (*add)(40, 2);
       if (r) {
@@ -144,6 +154,7 @@ TEST(EngineConfig, TypedCallsFromANearlyFullStack) {
   }
   EXPECT_GT(ran, 0);
   EXPECT_GT(exhausted, 0);
+  EXPECT_EQ(leaf_ran, ran + exhausted);
 }
 
 // ---- Store::interrupt() ----

@@ -57,6 +57,7 @@ class TypedFunc<R(A...)> {
       : func_(func),
         stack_(func ? hailmary::detail::value_stack_of(func.inst()) : nullptr),
         ctx_(std::move(ctx)),
+        epoch_(ctx_ ? ctx_->epoch : std::make_shared<uint64_t>(0)),
         name_(std::move(name)),
         release_(release),
         shape_(shape),
@@ -83,11 +84,12 @@ class TypedFunc<R(A...)> {
       if (in_place) slots = stack_->top;
       size_t off = 0;
       ((slots[off] = detail::to_slot(args), off += 1), ...);
-      if (ctx_) ++*ctx_->epoch;
-      if (!(in_place ? hailmary::detail::invoke_wasm_raw(func_.inst(), slots)
-                     : hailmary::detail::invoke_raw(func_.inst(), slots))) [[unlikely]]
-        return hailmary::detail::take_call_error(func_.inst());
-      return lift(slots, 0);
+      ++*epoch_;
+      const bool ok = in_place ? hailmary::detail::invoke_wasm_raw(func_.inst(), slots)
+                               : hailmary::detail::invoke_raw(func_.inst(), slots);
+      if (ok) [[likely]]
+        return lift(slots, 0);
+      return hailmary::detail::take_call_error(func_.inst());
     } else {
       uint64_t* slots = slots_here;
       detail::GuestContext& ctx = *ctx_;
@@ -186,6 +188,9 @@ class TypedFunc<R(A...)> {
   Func func_;
   const hailmary::detail::ValueStack* stack_ = nullptr;  // null for host functions
   std::shared_ptr<detail::GuestContext> ctx_;
+  // ctx_'s epoch, bumped by every call (held here too: one load less on the call path), or
+  // one of its own that nothing reads (no test on the call path).
+  std::shared_ptr<uint64_t> epoch_;
   std::string name_;
   Func release_;
   ReleaseShape shape_ = ReleaseShape::None;

@@ -3,6 +3,8 @@
 (module
   (import "env" "bottom" (func $bottom))
   (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  ;; The same through a call: not leaf code, so it runs in the interpreter that checks for room.
+  (func (export "add_by_call") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
   ;; Recurses n levels with 64 extra slots a frame, then calls the host.
   (func $wide (export "wide_then_host") (param $n i32) (result i32)
     (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
