@@ -18,6 +18,7 @@ namespace hailmary::detail {
 // are operand words (-1: variable).
 #define HM_CONTROL_OPS(X)                                                                         \
   X(Unreachable, 0) /* */                                                                         \
+  X(LeafMemory, 0)  /* leaf code only, first: loads memory 0's base and size into registers */    \
   X(LazyCompile, 0) /* the whole body of a function not translated yet (see FuncInst) */          \
   X(ZeroLocals, 2)  /* begin, end: slots [begin, end) = 0, first in a body that needs it */       \
   X(Br, 1)          /* target */                                                                  \

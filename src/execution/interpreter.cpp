@@ -163,9 +163,13 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   if (!entry) {
     // Published once through handler_addresses(); kept out of the hot entry path so calls
     // don't pass a static-initialisation guard.
+    // (LeafMemory is not in execute()'s code: its entry is another's, not a label of its own,
+    // which would change GCC's code for the whole function.)
+#define L_LeafMemory L_Unreachable
     static const void* const kHandlers[] = {
 #include "execution/handler_table.inc"
     };
+#undef L_LeafMemory
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
 #if HM_LAYOUT_PROBE > 0
@@ -282,10 +286,17 @@ bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
   // The leaf interpreter runs code in place: the arguments go to the stack's top, where its
   // frame starts (a leaf frame always has room: see invoke_wasm_raw), and the results come
   // back from there.
-  std::copy_n(slots, cf->param_slots, top);
-  const bool ok = invoke_wasm_raw(func, top);
-  if (ok) std::copy_n(top, cf->result_count, slots);
-  return ok;
+  // (Plain loops: a few words, where a memmove call costs more than the copy.)
+  for (uint32_t i = 0, n = cf->param_slots; i < n; ++i) {
+    top[i] = slots[i];
+    HM_SCALAR_LOOP(i);
+  }
+  if (!invoke_wasm_raw(func, top)) return false;
+  for (uint32_t i = 0, n = cf->result_count; i < n; ++i) {
+    slots[i] = top[i];
+    HM_SCALAR_LOOP(i);
+  }
+  return true;
 }
 
 bool invoke_raw(FuncInst* func, uint64_t* slots) noexcept {

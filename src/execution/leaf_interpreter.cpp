@@ -56,10 +56,9 @@ bool invoke_wasm_raw(FuncInst* entry, uint64_t* slots) noexcept {
   uint64_t* const fp = slots;
   if (!pc) return execute(entry->store, entry, slots);
   InstanceData* inst = entry->instance;
-  uint8_t* mem_base = nullptr;
+  uint8_t* mem_base = nullptr;  // (set by the LeafMemory that starts code that touches memory)
   uint64_t mem_fast_limit = 0;
   TrapKind trap = TrapKind::None;
-  HM_RELOAD_MEMORY();
   NEXT();
 
 #define HM_LEAF 1

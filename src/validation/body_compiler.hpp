@@ -1081,6 +1081,7 @@ class FunctionCompiler {
     offset = r_.u32();
     if (m_.memories.empty()) [[unlikely]]
       return fail_invalid("unknown memory 0");
+    touches_memory_ = true;
     if (align > natural_align_log2) [[unlikely]]
       return fail_invalid("alignment must not be larger than natural");
     return true;
@@ -1106,6 +1107,7 @@ class FunctionCompiler {
   }
   bool need_memory() {
     if (m_.memories.empty()) return fail_invalid("unknown memory 0");
+    touches_memory_ = true;
     return true;
   }
   bool read_table(uint32_t& t) {
@@ -1420,6 +1422,7 @@ class FunctionCompiler {
   uint32_t prev_op_pos_ = 0;
   uint32_t last_end_ = 0;
   uint32_t label_pc_ = UINT32_MAX;  // where the last branch target was placed
+  bool touches_memory_ = false;     // a memory instruction was read
   // Declared locals (bit i: local params+i, the first 64) written on every path to here, and
   // how many declared locals from the first must start at zero.
   uint64_t assigned_ = 0;

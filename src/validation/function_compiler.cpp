@@ -479,7 +479,7 @@ bool FunctionCompiler<kMode>::control(uint8_t opcode) {
 }
 
 namespace {
-std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code);
+std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code, bool touches_memory);
 
 // The one-byte numeric operators' operand and result types, for the validator's fast path.
 struct NumericSignature {
@@ -597,7 +597,7 @@ Result<std::unique_ptr<CompiledFunc>> FunctionCompiler<kMode>::run() {
   static const bool no_leaf = std::getenv("HM_NO_LEAF") != nullptr;
   if (!no_leaf && f->frame_slots <= kValueStackRedZone &&
       std::ranges::all_of(insts_, [](const Inst& in) { return runs_in_leaf(in.op); }))
-    f->leaf_code = leaf_copy(f->code);
+    f->leaf_code = leaf_copy(f->code, touches_memory_);
   return f;
 }
 
@@ -718,8 +718,9 @@ bool ends_tail(Op op) {
 }
 
 // The code for the leaf interpreter (invoke_wasm_raw): `code` with the leaf handlers, if every
-// op in it runs_in_leaf and every branch lands on an instruction's start; else null.
-std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code) {
+// op in it runs_in_leaf and every branch lands on an instruction's start; else null. Code that
+// touches memory starts with a LeafMemory (the others do not pay for it on entry).
+std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code, bool touches_memory) {
   std::vector<bool> starts(code.size());
   std::vector<uint64_t> targets;
   std::vector<std::pair<uint32_t, size_t>> ops;  // position, Op
@@ -742,10 +743,13 @@ std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code) {
   }
   for (const uint64_t t : targets)
     if (t >= code.size() || !starts[t]) return nullptr;
-  auto leaf = std::make_unique<uint32_t[]>(code.size());
-  std::copy(code.begin(), code.end(), leaf.get());
   const void* const* handlers = leaf_handler_addresses();
-  for (const auto& [at, op] : ops) std::memcpy(&leaf[at], &handlers[op], sizeof(void*));
+  const size_t first = touches_memory ? kHandlerWords : 0;  // (branches are relative)
+  auto leaf = std::make_unique<uint32_t[]>(first + code.size());
+  if (touches_memory)
+    std::memcpy(&leaf[0], &handlers[static_cast<size_t>(Op::LeafMemory)], sizeof(void*));
+  std::copy(code.begin(), code.end(), leaf.get() + first);
+  for (const auto& [at, op] : ops) std::memcpy(&leaf[first + at], &handlers[op], sizeof(void*));
   return leaf;
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "hailmary/ffi.hpp"
 #include "hailmary/hailmary.hpp"
 #include "wat/runtime_test_util.hpp"
 
@@ -40,6 +41,37 @@ TEST_F(TrapTest, Unreachable) {
   auto r = call(instance_, "unreachable");
   ASSERT_TRUE(traps(r, TrapKind::Unreachable));
   EXPECT_EQ(frame_names(r.error()), (std::vector<std::string>{"unreachable"}));
+  expect_usable();
+}
+
+// Once its body is translated (by its first call), a function that calls nothing runs in the
+// leaf interpreter when the host calls it: the same traps, with the same backtrace.
+TEST_F(TrapTest, TrapsInLeafCodeThroughTheTypedFfi) {
+  auto div = ffi::typed<int32_t(int32_t, int32_t)>(instance_, "div_s");
+  auto load = ffi::typed<int32_t(int32_t)>(instance_, "load");
+  auto unreachable = ffi::typed<void()>(instance_, "unreachable");
+  ASSERT_TRUE(div.ok() && load.ok() && unreachable.ok());
+  for (int i = 0; i < 3; ++i) {
+    auto r = (*div)(1, 0);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().trap_kind(), TrapKind::IntegerDivideByZero) << r.error();
+    EXPECT_EQ(frame_names(r.error()), (std::vector<std::string>{"div_s"}));
+    auto q = (*div)(-7, 2);
+    ASSERT_TRUE(q.ok()) << q.error();
+    EXPECT_EQ(*q, -3);
+
+    auto oob = (*load)(70000);
+    ASSERT_FALSE(oob.ok());
+    EXPECT_EQ(oob.error().trap_kind(), TrapKind::MemoryOutOfBounds) << oob.error();
+    EXPECT_EQ(frame_names(oob.error()), (std::vector<std::string>{"load"}));
+    auto word = (*load)(65532);
+    ASSERT_TRUE(word.ok()) << word.error();
+
+    auto u = (*unreachable)();
+    ASSERT_FALSE(u.ok());
+    EXPECT_EQ(u.error().trap_kind(), TrapKind::Unreachable) << u.error();
+    EXPECT_EQ(frame_names(u.error()), (std::vector<std::string>{"unreachable"}));
+  }
   expect_usable();
 }
 
