@@ -322,8 +322,8 @@ struct CompiledFunc {
   uint32_t zero_end = 0;
   uint32_t frame_slots = 0;  ///< local_slots + the deepest operand stack
   uint32_t result_count = 0;
-  /// For code that calls nothing (every op runs_in_leaf): the same code for the leaf
-  /// interpreter, which host calls run it in. Null otherwise.
+  /// For code that calls nothing (every op runs_in_leaf) and has no loops: the same code for
+  /// the leaf interpreter, which host calls run it in. Null otherwise.
   std::unique_ptr<uint32_t[]> leaf_code;
 };
 
@@ -332,7 +332,7 @@ constexpr uint32_t kHandlerWords = sizeof(void*) / sizeof(uint32_t);
 
 /// The address of every handler, indexed by Op.
 const void* const* handler_addresses() noexcept;
-/// The same for the leaf interpreter, which runs code that calls nothing.
+/// The same for the leaf interpreter, which runs code without calls or loops.
 const void* const* leaf_handler_addresses() noexcept;
 
 /// Whether the leaf interpreter runs `op`: not the calls, nor what calls into the runtime or

@@ -1,9 +1,9 @@
-// The leaf interpreter: execute() for code that calls nothing (CompiledFunc::leaf_code), which
-// host -> guest calls of such functions run in. Its handlers are execute()'s (handlers.inc)
-// without those that call out. It exists for its entry and exit: this file is compiled with
-// the callee-saved registers reserved (-ffixed-*, CMakeLists.txt), so GCC saves and restores
-// none of them, which was a third of the time of a host call of a small function; the
-// values that do not fit in the other registers are spilled instead.
+// The leaf interpreter: execute() for code that calls nothing and has no loops
+// (CompiledFunc::leaf_code), which host -> guest calls of such functions run in. Its handlers are
+// execute()'s (handlers.inc) without those that call out. It exists for its entry and exit: this
+// file is compiled with the callee-saved registers reserved (-ffixed-*, CMakeLists.txt), so GCC
+// saves and restores none of them, which was a third of the time of a host call of a small
+// function; the values that do not fit in the other registers are spilled instead.
 #include "execution/code.hpp"
 #include "execution/interpreter.hpp"
 #include "execution/interpreter_macros.hpp"
@@ -52,7 +52,7 @@ bool invoke_wasm_raw(FuncInst* entry, uint64_t* slots) noexcept {
   // extern.hpp): the frame is `slots`, and the results are left there too. It needs no room
   // check: its frame fits in the red zone past the value stack's end (the translator sees to
   // it), and the top is never past the end.
-  const uint32_t* pc = entry->code->leaf_code.get();
+  const uint32_t* pc = entry->leaf_code;
   uint64_t* const fp = slots;
   if (!pc) return execute(entry->store, entry, slots);
   InstanceData* inst = entry->instance;

@@ -86,6 +86,7 @@ int64_t TableInst::grow(uint64_t delta, uint64_t init) noexcept {
 
 void InstanceData::set_code(FuncInst* f, const CompiledFunc* code) {
   f->code = code;
+  f->leaf_code = code->leaf_code.get();
   call_targets[f->func_index] = {code->code.data(), code->frame_slots, f};
 }
 

@@ -49,6 +49,8 @@ struct FuncInst {
   // The translated body; until the first call, possibly a placeholder whose code is one
   // LazyCompile instruction (the interpreter then calls translate_lazily()).
   const CompiledFunc* code = nullptr;
+  // code->leaf_code (set_code keeps it so): a host call's way in, one load shorter.
+  const uint32_t* leaf_code = nullptr;
   uint32_t func_index = 0;  // index in its module (for backtraces)
   // Host functions (code == nullptr):
   RawHostFunction host = nullptr;
