@@ -335,33 +335,41 @@ const void* const* handler_addresses() noexcept;
 /// The same for the leaf interpreter, which runs code without calls or loops.
 const void* const* leaf_handler_addresses() noexcept;
 
-/// Whether the leaf interpreter runs `op`: not the calls, nor what calls into the runtime or
-/// the C library (memory.grow, bulk memory, tables, and popcnt, sqrt and nearest, which are
-/// library calls on baseline x86-64).
+/// The ops whose handlers the leaf interpreter does not have: the calls, and what calls into
+/// the runtime (memory.grow, bulk memory, tables).
+// clang-format off
+#define HM_OPS_OUTSIDE_LEAF(X) \
+  X(LazyCompile)               \
+  X(Call)                      \
+  X(CallDefined)               \
+  X(I32AddImmCallDefined)      \
+  X(CopyCallDefined)           \
+  X(Copy2CallDefined)          \
+  X(CallIndirect)              \
+  X(MemoryGrow)                \
+  X(MemoryInit)                \
+  X(DataDrop)                  \
+  X(MemoryCopy)                \
+  X(MemoryFill)                \
+  X(TableGet)                  \
+  X(TableSet)                  \
+  X(TableSize)                 \
+  X(TableGrow)                 \
+  X(TableFill)                 \
+  X(TableCopy)                 \
+  X(TableInit)                 \
+  X(ElemDrop)                  \
+  X(RefIsNull)                 \
+  X(RefFunc)
+// clang-format on
+
+/// Whether the leaf interpreter runs `op`: not those above, nor popcnt, sqrt and nearest,
+/// which are library calls on baseline x86-64 (its handlers for them leave the leaf).
 constexpr bool runs_in_leaf(Op op) {
   switch (op) {
-    case Op::LazyCompile:
-    case Op::Call:
-    case Op::CallDefined:
-    case Op::I32AddImmCallDefined:
-    case Op::CopyCallDefined:
-    case Op::Copy2CallDefined:
-    case Op::CallIndirect:
-    case Op::MemoryGrow:
-    case Op::MemoryInit:
-    case Op::DataDrop:
-    case Op::MemoryCopy:
-    case Op::MemoryFill:
-    case Op::TableGet:
-    case Op::TableSet:
-    case Op::TableSize:
-    case Op::TableGrow:
-    case Op::TableFill:
-    case Op::TableCopy:
-    case Op::TableInit:
-    case Op::ElemDrop:
-    case Op::RefIsNull:
-    case Op::RefFunc:
+#define HM_X(name) case Op::name:
+    HM_OPS_OUTSIDE_LEAF(HM_X)
+#undef HM_X
     case Op::I32Popcnt:
     case Op::I64Popcnt:
     case Op::F32Sqrt:

@@ -27,6 +27,8 @@
 
 namespace hailmary::detail {
 
+namespace {
+
 /// The trap with its backtrace: each frame above `base` records the function it called, and
 /// `entry` is the function this activation started in.
 [[gnu::noinline, gnu::cold]] Error make_trap(TrapKind kind, FuncInst* entry, const CallFrame* base,
@@ -42,6 +44,18 @@ namespace hailmary::detail {
   for (const CallFrame* f = top; f > base; --f) add(f[-1].callee);
   add(entry);
   return e;
+}
+
+}  // namespace
+
+bool trapped(StoreData& s, TrapKind kind, FuncInst* entry, const CallFrame* base,
+             const CallFrame* top) noexcept {
+  if (kind == TrapKind::Interrupted) {
+    s.interrupt_requested.store(false, std::memory_order_relaxed);
+    s.call_limit.store(s.frames_end, std::memory_order_relaxed);
+  }
+  s.pending_error = make_trap(kind, entry, base, top);
+  return false;
 }
 
 [[gnu::noinline]] bool exhausted(StoreData& s) noexcept {
@@ -253,12 +267,7 @@ L_layout_probe_3:
 #endif
 
 L_trap:
-  if (trap == TrapKind::Interrupted) {
-    s.interrupt_requested.store(false, std::memory_order_relaxed);
-    s.call_limit.store(s.frames_end, std::memory_order_relaxed);
-  }
-  s.pending_error = make_trap(trap, entry, base_frame, frame);
-  return false;
+  return trapped(s, trap, entry, base_frame, frame);
 }
 
 const void* const* handler_addresses() noexcept {

@@ -21,10 +21,11 @@ bool invoke(StoreData& store, FuncInst* func, uint64_t* slots) noexcept;
 /// through `table_out`.
 bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
              const void* const** table_out = nullptr) noexcept;
-/// The trap with its backtrace: each frame above `base` records the function it called, and
-/// `entry` is the function the activation started in.
-[[gnu::cold]] Error make_trap(TrapKind kind, FuncInst* entry, const CallFrame* base,
-                              const CallFrame* top);
+/// Fails the activation that started in `entry` with a trap of `kind`, its backtrace the
+/// functions called by the frames above `base` up to `top`, and entry (an interrupt, once
+/// delivered, is cleared).
+[[gnu::cold]] bool trapped(StoreData& s, TrapKind kind, FuncInst* entry, const CallFrame* base,
+                           const CallFrame* top) noexcept;
 /// Fails a call for want of stack.
 bool exhausted(StoreData& s) noexcept;
 

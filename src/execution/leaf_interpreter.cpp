@@ -20,17 +20,6 @@
 namespace hailmary::detail {
 namespace {
 
-/// A trap in the leaf interpreter, whose activation is the entry function alone.
-[[gnu::noinline, gnu::cold]] bool leaf_trapped(StoreData& s, TrapKind kind,
-                                               FuncInst* entry) noexcept {
-  if (kind == TrapKind::Interrupted) {
-    s.interrupt_requested.store(false, std::memory_order_relaxed);
-    s.call_limit.store(s.frames_end, std::memory_order_relaxed);
-  }
-  s.pending_error = make_trap(kind, entry, nullptr, nullptr);
-  return false;
-}
-
 // Set by invoke_wasm_raw(nullptr, nullptr): the table is the function's, like its labels.
 const void* const* g_leaf_handlers = nullptr;
 
@@ -71,31 +60,12 @@ L_Return:
   return true;
 
 L_trap:
-  return leaf_trapped(*entry->store, trap, entry);
+  return trapped(*entry->store, trap, entry, nullptr, nullptr);  // (no frames of its own)
 
   // Not in leaf code (runs_in_leaf): the translator makes no leaf copy of code that has them.
-L_LazyCompile:
-L_Call:
-L_CallDefined:
-L_I32AddImmCallDefined:
-L_CopyCallDefined:
-L_Copy2CallDefined:
-L_CallIndirect:
-L_MemoryGrow:
-L_MemoryInit:
-L_DataDrop:
-L_MemoryCopy:
-L_MemoryFill:
-L_TableGet:
-L_TableSet:
-L_TableSize:
-L_TableGrow:
-L_TableFill:
-L_TableCopy:
-L_TableInit:
-L_ElemDrop:
-L_RefIsNull:
-L_RefFunc:
+#define HM_X(name) L_##name:
+  HM_OPS_OUTSIDE_LEAF(HM_X)
+#undef HM_X
 L_outside_leaf:
   // (A trap instruction, not a call of abort(): with no call in it, the function may keep
   // its temporaries in the red zone below the stack pointer and needs no frame.)

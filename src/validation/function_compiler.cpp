@@ -722,36 +722,59 @@ bool ends_tail(Op op) {
 // (Without loops, a body runs briefly, and what the leaf interpreter saves on entry and exit
 // counts; in a loop, its fewer registers cost more: SHA-256 ran 10% slower in it.) Code that
 // touches memory starts with a LeafMemory (the others do not pay for it on entry).
-std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code, bool touches_memory) {
-  std::vector<bool> starts(code.size());
-  std::vector<std::pair<size_t, uint64_t>> targets;  // branch word, target
-  std::vector<std::pair<uint32_t, size_t>> ops;      // position, Op
-  size_t pos = 0;
-  while (pos < code.size()) {
+// Finished code read back instruction by instruction (each starting where the one before it
+// ends), with every branch word and where it leads; empty if a word pair at an instruction's
+// start is no handler's, or an instruction runs past the end.
+struct CodeWalk {
+  struct At {
+    uint32_t pos;
+    Op op;
+  };
+  struct Branch {
+    size_t word;
+    uint64_t target;
+  };
+  std::vector<At> ins;
+  std::vector<Branch> branches;
+};
+CodeWalk walk_code(const std::vector<uint32_t>& code) {
+  CodeWalk w;
+  for (size_t pos = 0; pos < code.size();) {
     const void* handler;
-    if (pos + kHandlerWords > code.size()) return nullptr;
+    if (pos + kHandlerWords > code.size()) return {};
     std::memcpy(&handler, &code[pos], sizeof handler);
     const size_t op = op_of_handler(handler);
-    if (op == static_cast<size_t>(Op::Count) || !runs_in_leaf(static_cast<Op>(op))) return nullptr;
+    if (op == static_cast<size_t>(Op::Count)) return {};
     const size_t len = instruction_words(code, pos, op);
-    if (pos + len > code.size()) return nullptr;
-    starts[pos] = true;
-    ops.emplace_back(static_cast<uint32_t>(pos), op);
-    auto add_target = [&](size_t word) { targets.emplace_back(word, branch_target(code, word)); };
-    if (single_target_branch(static_cast<Op>(op))) add_target(pos + len - 1);
-    if (const uint32_t first = first_table_word(static_cast<Op>(op)))
-      for (size_t w = pos + first; w < pos + len; ++w) add_target(w);
+    if (pos + len > code.size()) return {};
+    w.ins.push_back({static_cast<uint32_t>(pos), static_cast<Op>(op)});
+    auto add = [&](size_t word) { w.branches.push_back({word, branch_target(code, word)}); };
+    if (single_target_branch(w.ins.back().op)) add(pos + len - 1);
+    if (const uint32_t first = first_table_word(w.ins.back().op))
+      for (size_t word = pos + first; word < pos + len; ++word) add(word);
     pos += len;
   }
-  for (const auto& [word, t] : targets)
-    if (t <= word || t >= code.size() || !starts[t]) return nullptr;
+  return w;
+}
+
+std::unique_ptr<uint32_t[]> leaf_copy(const std::vector<uint32_t>& code, bool touches_memory) {
+  const CodeWalk w = walk_code(code);
+  if (w.ins.empty()) return nullptr;
+  std::vector<bool> starts(code.size());
+  for (const CodeWalk::At& in : w.ins) {
+    if (!runs_in_leaf(in.op)) return nullptr;
+    starts[in.pos] = true;
+  }
+  for (const CodeWalk::Branch& b : w.branches)
+    if (b.target <= b.word || b.target >= code.size() || !starts[b.target]) return nullptr;
   const void* const* handlers = leaf_handler_addresses();
   const size_t first = touches_memory ? kHandlerWords : 0;  // (branches are relative)
   auto leaf = std::make_unique<uint32_t[]>(first + code.size());
   if (touches_memory)
     std::memcpy(&leaf[0], &handlers[static_cast<size_t>(Op::LeafMemory)], sizeof(void*));
   std::copy(code.begin(), code.end(), leaf.get() + first);
-  for (const auto& [at, op] : ops) std::memcpy(&leaf[first + at], &handlers[op], sizeof(void*));
+  for (const CodeWalk::At& in : w.ins)
+    std::memcpy(&leaf[first + in.pos], &handlers[static_cast<size_t>(in.op)], sizeof(void*));
   return leaf;
 }
 
@@ -905,27 +928,11 @@ void FunctionCompiler<kMode>::duplicate_short_tails() {
 // branch to the second or third part.
 template <BodyMode kMode>
 void FunctionCompiler<kMode>::fuse_dispatch_steps() {
-  struct At {
-    uint32_t pos;
-    Op op;
-  };
-  std::vector<At> ins;
+  const CodeWalk w = walk_code(code_);
+  const std::vector<CodeWalk::At>& ins = w.ins;
   std::vector<bool> target(code_.size() + 1);
-  auto mark = [&](size_t word) {
-    if (const uint64_t t = branch_target(code_, word); t <= code_.size()) target[t] = true;
-  };
-  for (size_t pos = 0; pos + kHandlerWords <= code_.size();) {
-    const void* handler;
-    std::memcpy(&handler, &code_[pos], sizeof handler);
-    const size_t op = op_of_handler(handler);
-    if (op == static_cast<size_t>(Op::Count)) return;
-    ins.push_back({static_cast<uint32_t>(pos), static_cast<Op>(op)});
-    const size_t len = instruction_words(code_, pos, op);
-    if (single_target_branch(ins.back().op)) mark(pos + len - 1);
-    if (const uint32_t first = first_table_word(ins.back().op))
-      for (size_t w = first; w < len; ++w) mark(pos + w);
-    pos += len;
-  }
+  for (const CodeWalk::Branch& b : w.branches)
+    if (b.target <= code_.size()) target[b.target] = true;
   // (The walk makes each instruction start where the one before it ends.)
   for (size_t i = 0; i + 2 < ins.size(); ++i) {
     if (ins[i].op != Op::Copy2 || ins[i + 1].op != Op::I32AddImm ||
