@@ -183,7 +183,12 @@ class Extern {
   std::variant<Func, Table, Memory, Global> v_;
 };
 
-/// What a host function sees of the wasm code that called it.
+namespace detail {
+struct CallerAccess;
+}
+
+/// What a host function sees of the wasm code that called it. One Caller serves all the host
+/// calls of a wasm activation, so a host function must not keep it past its return.
 class Caller {
  public:
   Caller(detail::StoreData& store, detail::InstanceData* instance) noexcept
@@ -194,12 +199,14 @@ class Caller {
   std::optional<Extern> get_export(std::string_view name) const;
   /// The calling instance's memory 0 (whether exported or not), if it has one.
   std::optional<Memory> memory() const;
-  /// Record why the host function fails; the raw ABI then returns false.
+  /// Record why the host function fails; the raw ABI then returns false (always: the next
+  /// failing host call of the activation would otherwise report this error).
   void fail(Error error);
   bool failed() const noexcept { return error_.has_value(); }
   Error take_error();
 
  private:
+  friend struct detail::CallerAccess;  // the interpreter, which moves it between instances
   detail::StoreData& store_;
   detail::InstanceData* instance_;
   std::optional<Error> error_;

@@ -27,6 +27,10 @@
 
 namespace hailmary::detail {
 
+struct CallerAccess {
+  static void set_instance(Caller& c, InstanceData* i) noexcept { c.instance_ = i; }
+};
+
 namespace {
 
 /// The trap with its backtrace: each frame above `base` records the function it called, and
@@ -124,6 +128,10 @@ OpStats g_opstats;
 #define HM_LAYOUT_PROBE 0
 #endif
 
+/// The code an activation's first frame returns to: ExitActivation's handler (set with the
+/// handler table, before any code runs).
+uint32_t g_exit_activation[kHandlerWords];
+
 // Native nesting of host -> wasm -> host -> wasm ... activations; each costs native stack.
 constexpr uint32_t kMaxActivations = 256;
 
@@ -135,17 +143,44 @@ constexpr uint32_t kMaxActivations = 256;
   return false;
 }
 
-/// Records why a host function called from wasm failed, with a backtrace for traps.
-[[gnu::noinline, gnu::cold]] void host_failed(StoreData& s, Caller& caller, FuncInst* entry,
-                                              const CallFrame* base_frame,
-                                              const CallFrame* frame) noexcept {
+/// The first frame of the activation whose frames end below `top`: the one that returns to
+/// ExitActivation (the activation's own frames never do).
+const CallFrame* activation_base(const CallFrame* top) noexcept {
+  const CallFrame* f = top - 1;
+  while (f->return_pc != g_exit_activation) --f;
+  return f;
+}
+
+/// Ends a failed activation (its error in s.pending_error) whose frames end below `top`:
+/// the store's stacks go back to where it started.
+[[gnu::noinline, gnu::cold]] bool activation_failed(StoreData& s, CallFrame* top) noexcept {
+  CallFrame* base = const_cast<CallFrame*>(activation_base(top));
+  s.value_stack.top = base->fp;
+  s.frames_top = base;
+  --s.activations;
+  return false;
+}
+
+/// Fails the activation whose frames end below `top` with a trap of `kind`.
+[[gnu::noinline, gnu::cold]] bool activation_trapped(StoreData& s, TrapKind kind,
+                                                     CallFrame* top) noexcept {
+  trapped(s, kind, nullptr, activation_base(top), top);
+  return activation_failed(s, top);
+}
+
+/// Fails the activation that called a host function with the function's error (a trap
+/// without a backtrace gets this activation's). (Its frames end at s.frames_top, which the
+/// call set: execute() keeps nothing across a host call that it need not.)
+[[gnu::noinline, gnu::cold]] bool host_failed(StoreData& s, Caller& caller) noexcept {
+  CallFrame* const top = s.frames_top;
   Error e = caller.failed() ? caller.take_error()
                             : Error::trap(TrapKind::HostError, "host function failed");
   if (e.kind() == ErrorKind::Trap && e.backtrace().empty()) {
-    Error t = make_trap(e.trap_kind(), entry, base_frame, frame);
+    Error t = make_trap(e.trap_kind(), nullptr, activation_base(top), top);
     e.backtrace() = std::move(t.backtrace());
   }
   s.pending_error = std::move(e);
+  return activation_failed(s, top);
 }
 
 /// memory.copy within one memory: a memmove, but for a case glibc's memmove handles badly on
@@ -172,8 +207,7 @@ constexpr uint32_t kMaxActivations = 256;
 
 }  // namespace
 
-bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
-             const void* const** table_out) noexcept {
+bool execute(StoreData* store, FuncInst* entry, const void* const** table_out) noexcept {
   if (!entry) {
     // Published once through handler_addresses(); kept out of the hot entry path so calls
     // don't pass a static-initialisation guard.
@@ -186,6 +220,8 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
 #undef L_LeafMemory
     static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == static_cast<size_t>(Op::Count));
     *table_out = kHandlers;
+    const void* exit = &&L_ExitActivation;
+    std::memcpy(g_exit_activation, &exit, sizeof exit);
 #if HM_LAYOUT_PROBE > 0
     // clang-format off
     static const void* const kLayoutProbes[] = {
@@ -203,25 +239,19 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
     return true;
   }
   StoreData& s = *store;
+  // Arguments in place: the frame starts at the stack's top.
   uint64_t* fp = s.value_stack.top;
-  {
-    const CompiledFunc* cf = entry->code;
-    // (The call depth needs no check here: this frame is not a CallFrame, and the first call
-    // from it checks frames_end.)
-    // (Nesting is bounded where it happens: at the host calls that may re-enter.)
-    if (fp + cf->frame_slots > s.value_stack.end) [[unlikely]]
-      return exhausted(s);
-    // Plain loops: these are a few words, and a memcpy call costs more than the copy.
-    // Typed calls put their arguments in place (detail::value_stack_of): nothing to copy.
-    if (slots != fp) {
-      for (uint32_t i = 0, n = cf->param_slots; i < n; ++i) {
-        fp[i] = slots[i];
-        HM_SCALAR_LOOP(i);
-      }
-    }
-  }
+  CallFrame* frame = s.frames_top;
+  // Room for the first frame (the first call from it checks the next one), and a bound on
+  // host -> wasm -> host -> ... nesting, where each level costs native stack.
+  if (fp + entry->code->frame_slots > s.value_stack.end || frame >= s.frames_end ||
+      s.activations >= kMaxActivations) [[unlikely]]
+    return exhausted(s);
+  ++s.activations;
 
-  // Hot state only; the call path reads its limits from `s` (they would be spilled anyway).
+  // Hot state only: what an activation needs at its end (where it started, the function it
+  // started in) is in its first frame, out of the registers and out of the way of host calls,
+  // which would have to save them.
   InstanceData* inst = entry->instance;
   const uint32_t* pc = entry->code->code.data();
   uint8_t* mem_base = nullptr;
@@ -229,13 +259,12 @@ bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
   // size - 7, or 0 for an empty memory): one compare on the fast path, the exact check only
   // for an address near or past the end.
   uint64_t mem_fast_limit = 0;
-  // This activation's share of the store's execution state, which host calls from it
-  // change and put back: read here once, so that a host call stores them back without
-  // loading them first (back-to-back host calls then carry no store-to-load dependencies).
-  uint64_t* const entry_fp = fp;
-  CallFrame* const base_frame = s.frames_top;
-  const uint32_t entry_activations = s.activations;
-  CallFrame* frame = base_frame;  // next free frame
+  // The activation's first frame records the entry function (for backtraces and lazy
+  // translation, like any callee) and returns to ExitActivation: the end of the activation
+  // is then the return of its first frame, with no test on every return.
+  *frame++ = CallFrame{g_exit_activation, fp, inst, entry};
+  // What the activation's host calls see of it (one for all: see the host call).
+  Caller caller(s, inst);
   TrapKind trap = TrapKind::None;
   FuncInst* callee = nullptr;
   uint64_t* callee_fp = nullptr;
@@ -266,14 +295,22 @@ L_layout_probe_3:
   NEXT();
 #endif
 
+L_ExitActivation:
+  // The entry function returned through the first frame: frame is that frame again, fp is
+  // where the activation started, and the results are there.
+  s.value_stack.top = fp;
+  s.frames_top = frame;
+  --s.activations;
+  return true;
+
 L_trap:
-  return trapped(s, trap, entry, base_frame, frame);
+  return activation_trapped(s, trap, frame);
 }
 
 const void* const* handler_addresses() noexcept {
   static const void* const* table = [] {
     const void* const* t = nullptr;
-    execute(nullptr, nullptr, nullptr, &t);
+    execute(nullptr, nullptr, &t);
     // For profiling: with HM_PRINT_HANDLERS=1 (and ASLR off: setarch -R), sampled addresses
     // from `perf script` can be attributed to instructions.
     if (const char* e = std::getenv("HM_PRINT_HANDLERS"); e && *e == '1') {
@@ -290,11 +327,12 @@ bool invoke(StoreData& s, FuncInst* func, uint64_t* slots) noexcept {
   if (!cf) [[unlikely]]
     return invoke_host(s, func, slots);
   uint64_t* const top = s.value_stack.top;
-  if (!cf->leaf_code) return execute(&s, func, slots);
   if (slots == top) return invoke_wasm_raw(func, slots);
-  // The leaf interpreter runs code in place: the arguments go to the stack's top, where its
-  // frame starts (a leaf frame always has room: see invoke_wasm_raw), and the results come
-  // back from there.
+  // Wasm runs with its arguments in place, at the stack's top: they go there, and the results
+  // come back from there. (The frame may be larger than the red zone past the stack's end
+  // that leaf code relies on: execute() checks the whole frame, but only after this copy.)
+  if (top + cf->param_slots > s.value_stack.end) [[unlikely]]
+    return exhausted(s);
   // (Plain loops: a few words, where a memmove call costs more than the copy.)
   for (uint32_t i = 0, n = cf->param_slots; i < n; ++i) {
     top[i] = slots[i];

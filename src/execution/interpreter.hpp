@@ -16,11 +16,10 @@ bool invoke(StoreData& store, FuncInst* func, uint64_t* slots) noexcept;
 // Between the two interpreter loops: execute() (interpreter.cpp), and the leaf interpreter
 // (leaf_interpreter.cpp), which invoke_wasm_raw() is.
 
-/// Runs wasm function `entry` with the arguments in `slots` (results replace them), on a new
-/// frame at the store's stack top. With entry == nullptr, only publishes the handler table
-/// through `table_out`.
-bool execute(StoreData* store, FuncInst* entry, uint64_t* slots,
-             const void* const** table_out = nullptr) noexcept;
+/// Runs wasm function `entry` in a new activation at the store's stack top, where its
+/// arguments are and its results are left (as invoke_wasm_raw). With entry == nullptr, only
+/// publishes the handler table through `table_out`.
+bool execute(StoreData* store, FuncInst* entry, const void* const** table_out = nullptr) noexcept;
 /// Fails the activation that started in `entry` with a trap of `kind`, its backtrace the
 /// functions called by the frames above `base` up to `top`, and entry (an interrupt, once
 /// delivered, is cleared).

@@ -43,7 +43,7 @@ bool invoke_wasm_raw(FuncInst* entry, uint64_t* slots) noexcept {
   // it), and the top is never past the end.
   const uint32_t* pc = entry->leaf_code;
   uint64_t* const fp = slots;
-  if (!pc) return execute(entry->store, entry, slots);
+  if (!pc) return execute(entry->store, entry);
   InstanceData* inst = entry->instance;
   uint8_t* mem_base = nullptr;  // (set by the LeafMemory that starts code that touches memory)
   uint64_t mem_fast_limit = 0;

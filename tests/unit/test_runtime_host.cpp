@@ -268,6 +268,41 @@ TEST_F(HostTest, CallerOutsideWasmHasNoInstance) {
   EXPECT_FALSE(had_export);
 }
 
+TEST(CallerInstance, FollowsCallsAndReturnsBetweenInstances) {
+  Engine engine;
+  Store store(engine);
+  HM_LOAD_MODULE(module, engine, "caller_instances");
+  // The tag of the calling instance: byte 0 of its memory.
+  Func tag = Func::host(store, FuncType{{}, {I32}},
+                        [](Caller& c, std::span<const Value>, std::span<Value> r) -> Result<void> {
+                          auto mem = c.memory();
+                          if (!mem) return Error(ErrorKind::Usage, "no memory");
+                          uint8_t byte = 0;
+                          if (auto ok = mem->read(0, {&byte, 1}); !ok) return ok;
+                          r[0] = Value::i32(byte);
+                          return {};
+                        });
+  Linker inner_linker(store);
+  inner_linker.define("host", "tag", tag);
+  inner_linker.define("other", "tag", tag);
+  auto inner = inner_linker.instantiate(module);
+  ASSERT_TRUE(inner.ok()) << inner.error();
+  Linker outer_linker(store);
+  outer_linker.define("host", "tag", tag);
+  outer_linker.define("other", "tag", *inner->get_func("tag"));
+  auto outer = outer_linker.instantiate(module);
+  ASSERT_TRUE(outer.ok()) << outer.error();
+  const uint8_t one = 1, two = 2;
+  ASSERT_TRUE(outer->get_memory("mem")->write(0, {&one, 1}).ok());
+  ASSERT_TRUE(inner->get_memory("mem")->write(0, {&two, 1}).ok());
+
+  EXPECT_TRUE(returns(call(*outer, "tag"), {i32(1)}));
+  EXPECT_TRUE(returns(call(*inner, "tag"), {i32(2)}));
+  // The outer instance, the inner one through its export, then the outer one again.
+  EXPECT_TRUE(returns(call(*outer, "mixed"), {i32(121)}));
+  EXPECT_TRUE(returns(call(*inner, "mixed"), {i32(222)}));
+}
+
 TEST_F(HostTest, HostFunctionResultOfTheWrongTypeIsAnError) {
   Func f = Func::host(store_, FuncType{{}, {I32}},
                       [](Caller&, std::span<const Value>, std::span<Value> r) -> Result<void> {
