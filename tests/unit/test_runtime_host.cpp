@@ -282,12 +282,21 @@ TEST(CallerInstance, FollowsCallsAndReturnsBetweenInstances) {
                           r[0] = Value::i32(byte);
                           return {};
                         });
+  Func grow = Func::host(store, FuncType{{}, {I32}},
+                         [](Caller& c, std::span<const Value>, std::span<Value> r) -> Result<void> {
+                           auto old = c.memory()->grow(1);
+                           if (!old) return std::move(old).error();
+                           r[0] = Value::i32(static_cast<int32_t>(*old));
+                           return {};
+                         });
   Linker inner_linker(store);
+  inner_linker.define("host", "grow", grow);
   inner_linker.define("host", "tag", tag);
   inner_linker.define("other", "tag", tag);
   auto inner = inner_linker.instantiate(module);
   ASSERT_TRUE(inner.ok()) << inner.error();
   Linker outer_linker(store);
+  outer_linker.define("host", "grow", grow);
   outer_linker.define("host", "tag", tag);
   outer_linker.define("other", "tag", *inner->get_func("tag"));
   auto outer = outer_linker.instantiate(module);
@@ -301,6 +310,10 @@ TEST(CallerInstance, FollowsCallsAndReturnsBetweenInstances) {
   // The outer instance, the inner one through its export, then the outer one again.
   EXPECT_TRUE(returns(call(*outer, "mixed"), {i32(121)}));
   EXPECT_TRUE(returns(call(*inner, "mixed"), {i32(222)}));
+  // Memory grown by a host call is usable right after it, twice over.
+  EXPECT_TRUE(returns(call(*outer, "grow_and_use"), {i32(0x5a5a)}));
+  EXPECT_TRUE(returns(call(*outer, "grow_and_use"), {i32(0x5a5a)}));
+  EXPECT_EQ(outer->get_memory("mem")->pages(), 3u);
 }
 
 TEST_F(HostTest, HostFunctionResultOfTheWrongTypeIsAnError) {
