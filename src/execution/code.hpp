@@ -141,6 +141,9 @@ namespace hailmary::detail {
   X(CallIndirect, 4)     /* type index, table, arg base, index slot */                            \
   X(Select, 4)           /* dst, a, b, cond */                                                    \
   X(Const32, 2)          /* dst, value */                                                         \
+  X(Const32x2, 4)        /* dst, value, dst2, value2: two Const32 in a row */                     \
+  X(Const32x3, 6)                                                                                 \
+  X(Const32x4, 8)                                                                                 \
   X(Const64, 3)          /* dst, low, high */                                                     \
   X(GlobalGet, 2)        /* dst, global */                                                        \
   X(GlobalSet, 2)        /* global, src */                                                        \

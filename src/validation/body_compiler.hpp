@@ -649,6 +649,19 @@ class FunctionCompiler {
   }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
     if (t == ValType::I32 || t == ValType::F32) {
+      // Consecutive ones (up to four) become one instruction, as copies do.
+      const Op more = last_op_ == Op::Const32     ? Op::Const32x2
+                      : last_op_ == Op::Const32x2 ? Op::Const32x3
+                      : last_op_ == Op::Const32x3 ? Op::Const32x4
+                                                  : Op::Count;
+      const uint32_t words = last_op_ == Op::Const32 ? 2 : last_op_ == Op::Const32x2 ? 4 : 6;
+      if (more != Op::Count && last_ends_here(last_op_, words)) {
+        fuse_last(more);
+        code_.push_back(dst);
+        code_.push_back(static_cast<uint32_t>(v));
+        last_dst_pos_ = UINT32_MAX;
+        return;
+      }
       op(Op::Const32);
       word(dst);
       word(static_cast<uint32_t>(v));

@@ -276,6 +276,7 @@ TEST(ModuleApi, FusedInstructionsComputeWhatTheirPartsWould) {
   EXPECT_TRUE(
       traps(call(*instance, "switch_byte_kept", {i32(65536)}), TrapKind::MemoryOutOfBounds));
   EXPECT_TRUE(returns(call(*instance, "field_add", {i32(0x12345), i32(7)}), {i32(0x230 + 7)}));
+  EXPECT_TRUE(returns(call(*instance, "const_args", {i32(6)}), {i32(12345 + 67896)}));
   EXPECT_TRUE(returns(call(*instance, "field_add_kept", {i32(0x12345), i32(7)}),
                       {i32(0x230 + 7), i32(0x1234)}));
   // *(20) = 1 (the table's second entry), *(1 + 4) = bytes 5..8 = 0x44, 0, 0, 0.

@@ -205,6 +205,18 @@
              (local.get $base))
     (local.get $t))
 
+  ;; Constant arguments in a row (Const32x4 then Const32, and Const32x3), each in its place.
+  (func $digits (param i32 i32 i32 i32 i32) (result i32)
+    (i32.add (i32.add (i32.add (i32.add (i32.mul (local.get 0) (i32.const 10000))
+                                        (i32.mul (local.get 1) (i32.const 1000)))
+                               (i32.mul (local.get 2) (i32.const 100)))
+                      (i32.mul (local.get 3) (i32.const 10)))
+             (local.get 4)))
+  (func (export "const_args") (param $x i32) (result i32)
+    (i32.add (call $digits (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5))
+             (call $digits (local.get $x) (i32.const 7) (i32.const 8) (i32.const 9)
+                           (local.get $x))))
+
   ;; p->a->b (I32LoadLoad), and the same with the middle pointer kept and returned too.
   (func (export "deref2") (param $p i32) (result i32)
     (i32.load offset=4 (i32.load (local.get $p))))
