@@ -144,11 +144,11 @@ namespace hailmary::detail {
   X(Const32x2, 4)        /* dst, value, dst2, value2: two Const32 in a row */                     \
   X(Const32x3, 6)                                                                                 \
   X(Const32x4, 8)                                                                                 \
-  X(Const64, 3)          /* dst, low, high */                                                     \
-  X(GlobalGet, 2)        /* dst, global */                                                        \
-  X(GlobalSet, 2)        /* global, src */                                                        \
-  X(I32Load, 3)          /* dst, addr, offset (also f32.load) */                                  \
-  X(I64Load, 3)          /* (also f64.load) */                                                    \
+  X(Const64, 3)   /* dst, low, high */                                                            \
+  X(GlobalGet, 2) /* dst, global */                                                               \
+  X(GlobalSet, 2) /* global, src */                                                               \
+  X(I32Load, 3)   /* dst, addr, offset (also f32.load) */                                         \
+  X(I64Load, 3)   /* (also f64.load) */                                                           \
   X(I32Load8S, 3)                                                                                 \
   X(I32Load8U, 3)                                                                                 \
   X(I32Load16S, 3)                                                                                \
@@ -314,6 +314,9 @@ enum class Op : uint16_t {
 #undef HM_X
                                           Count
 };
+// Runs that the translator extends one op at a time (emit_pair_run).
+static_assert(static_cast<int>(Op::Copy4) == static_cast<int>(Op::Copy) + 3);
+static_assert(static_cast<int>(Op::Const32x4) == static_cast<int>(Op::Const32) + 3);
 
 struct CompiledFunc {
   std::vector<uint32_t> code;

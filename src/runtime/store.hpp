@@ -143,7 +143,7 @@ struct StoreData {
   std::atomic<CallFrame*> call_limit{nullptr};
   CallFrame* frames_top = nullptr;  // the first frame not in use by nested activations
   uint32_t max_call_depth = 0;      // from the engine's config
-  uint32_t activations = 0;         // host calls from wasm on the native stack (each may re-enter)
+  uint32_t activations = 0;         // execute() activations nested on the native stack
   std::atomic<bool> interrupt_requested{false};
   std::optional<Error> pending_error;  // why the last invoke() failed
 

@@ -647,24 +647,26 @@ class FunctionCompiler {
       }
     }
   }
+  // Emits `single` (dst, x), or extends the run of up to four of them that the last
+  // instruction is into the next op of its run (Copy..Copy4, Const32..Const32x4: adjacent in
+  // Op): one instruction, the parts still done in order.
+  void emit_pair_run(Op single, uint32_t dst, uint32_t x) {
+    const auto first = static_cast<uint32_t>(single);
+    const auto last = static_cast<uint32_t>(last_op_);
+    if (last >= first && last < first + 3 && last_ends_here(last_op_, 2 * (last - first + 1))) {
+      fuse_last(static_cast<Op>(last + 1));
+      code_.push_back(dst);
+      code_.push_back(x);
+      last_dst_pos_ = UINT32_MAX;
+      return;
+    }
+    op(single);
+    word(dst);
+    word(x);
+  }
   void emit_const(uint32_t dst, ValType t, uint64_t v) {
     if (t == ValType::I32 || t == ValType::F32) {
-      // Consecutive ones (up to four) become one instruction, as copies do.
-      const Op more = last_op_ == Op::Const32     ? Op::Const32x2
-                      : last_op_ == Op::Const32x2 ? Op::Const32x3
-                      : last_op_ == Op::Const32x3 ? Op::Const32x4
-                                                  : Op::Count;
-      const uint32_t words = last_op_ == Op::Const32 ? 2 : last_op_ == Op::Const32x2 ? 4 : 6;
-      if (more != Op::Count && last_ends_here(last_op_, words)) {
-        fuse_last(more);
-        code_.push_back(dst);
-        code_.push_back(static_cast<uint32_t>(v));
-        last_dst_pos_ = UINT32_MAX;
-        return;
-      }
-      op(Op::Const32);
-      word(dst);
-      word(static_cast<uint32_t>(v));
+      emit_pair_run(Op::Const32, dst, static_cast<uint32_t>(v));
     } else {
       op(Op::Const64);
       word(dst);
@@ -672,24 +674,7 @@ class FunctionCompiler {
       word(static_cast<uint32_t>(v >> 32));
     }
   }
-  void emit_copy(uint32_t dst, uint32_t src) {
-    // Consecutive copies (up to four) become one instruction; they still happen in order.
-    const Op more = last_op_ == Op::Copy    ? Op::Copy2
-                    : last_op_ == Op::Copy2 ? Op::Copy3
-                    : last_op_ == Op::Copy3 ? Op::Copy4
-                                            : Op::Count;
-    const uint32_t words = last_op_ == Op::Copy ? 2 : last_op_ == Op::Copy2 ? 4 : 6;
-    if (more != Op::Count && last_ends_here(last_op_, words)) {
-      fuse_last(more);
-      code_.push_back(dst);
-      code_.push_back(src);
-      last_dst_pos_ = UINT32_MAX;
-      return;
-    }
-    op(Op::Copy);
-    word(dst);
-    word(src);
-  }
+  void emit_copy(uint32_t dst, uint32_t src) { emit_pair_run(Op::Copy, dst, src); }
   // Put operand `o`'s value into `dst`.
   void emit_move(uint32_t dst, const Operand& o) {
     if (o.is_const()) {
